@@ -1,0 +1,31 @@
+from http import HTTPStatus
+
+from django.http import JsonResponse
+from rest_framework.response import Response
+
+
+class JsonErrorMiddleware:
+    """
+    Turns Django's HTML error pages (unknown URL, unhandled exception, CSRF failure, ...) into JSON.
+
+    With DEBUG off the error handlers in `overworld.urls` already answer JSON; with DEBUG on Django
+    renders its technical pages instead, which clients of this API must never see. DRF's own
+    responses are left alone (the browsable API renders its errors as HTML on purpose), and so is
+    the admin, which is an HTML application.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and not isinstance(response, Response)
+            and response.get("Content-Type", "").startswith("text/html")
+            and not request.path.startswith("/admin/")
+        ):
+            status = HTTPStatus(response.status_code)
+            detail = "Not found." if status == HTTPStatus.NOT_FOUND else f"{status.phrase}."
+            return JsonResponse({"detail": detail}, status=response.status_code)
+        return response

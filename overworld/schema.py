@@ -1,0 +1,39 @@
+"""OpenAPI pieces shared by every app: the token scheme and the error bodies of the contract."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "users.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "A token from register or login, prefixed: `Token <token>` (or `Bearer <token>`)."
+            ),
+        }
+
+
+_DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
+
+UNAUTHORIZED = OpenApiResponse(
+    _DETAIL, description="No token, or a malformed, expired or revoked one."
+)
+FORBIDDEN = OpenApiResponse(_DETAIL, description="Authenticated, but not allowed to do this.")
+NOT_FOUND = OpenApiResponse(_DETAIL, description='Not found: `{"detail": "Not found."}`.')
+THROTTLED = OpenApiResponse(_DETAIL, description="Too many requests; retry after `Retry-After` seconds.")
+
+
+def field_errors(name: str, fields: list[str]) -> OpenApiResponse:
+    """A 400 body: a list of messages per field, and `non_field_errors` for the rest."""
+    messages = serializers.ListField(child=serializers.CharField(), required=False)
+    return OpenApiResponse(
+        inline_serializer(name, {field: messages for field in [*fields, "non_field_errors"]}),
+        description="Invalid input: the messages, by field.",
+    )

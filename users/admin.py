@@ -1,0 +1,150 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
+from django.db.models import Count
+from knox.models import AuthToken
+
+from games.models import GameState
+from users.models import Follow, User
+
+# Knox's own admin lists token digests; ours never shows them.
+admin.site.unregister(AuthToken)
+
+
+class UserCreationForm(DjangoUserCreationForm):
+    class Meta(DjangoUserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    class Meta(DjangoUserChangeForm.Meta):
+        model = User
+
+
+class TokenInline(admin.TabularInline):
+    model = AuthToken
+    verbose_name = "active token"
+    fields = ("created", "expiry")
+    readonly_fields = fields
+    extra = 0
+    can_delete = True
+    ordering = ("-created",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class FollowingInline(admin.TabularInline):
+    model = Follow
+    fk_name = "follower"
+    verbose_name = "follows"
+    verbose_name_plural = "following"
+    fields = ("followed", "created_at")
+    readonly_fields = ("created_at",)
+    raw_id_fields = ("followed",)
+    extra = 0
+
+
+class FollowersInline(admin.TabularInline):
+    model = Follow
+    fk_name = "followed"
+    verbose_name = "follower"
+    verbose_name_plural = "followers"
+    fields = ("follower", "created_at")
+    readonly_fields = ("created_at",)
+    raw_id_fields = ("follower",)
+    extra = 0
+
+
+class ShelfInline(admin.TabularInline):
+    model = GameState
+    verbose_name = "game on a shelf"
+    verbose_name_plural = "shelves"
+    fields = ("game", "played", "liked", "backlog", "wishlist", "updated_at")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = (
+        "username",
+        "email",
+        "is_active",
+        "is_staff",
+        "date_joined",
+        "following_count",
+        "followers_count",
+    )
+    list_filter = ("is_active", "is_staff", "is_superuser")
+    search_fields = ("username", "email")
+    ordering = ("-date_joined",)
+    readonly_fields = ("uuid", "date_joined", "last_login")
+    fieldsets = (
+        (None, {"fields": ("username", "email", "password", "uuid")}),
+        ("Profile", {"fields": ("bio", "location", "twitter")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
+    )
+    inlines = (TokenInline, FollowingInline, FollowersInline, ShelfInline)
+    actions = ("deactivate",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                following_total=Count("following_set", distinct=True),
+                followers_total=Count("follower_set", distinct=True),
+            )
+        )
+
+    @admin.display(description="following", ordering="following_total")
+    def following_count(self, user):
+        return user.following_total
+
+    @admin.display(description="followers", ordering="followers_total")
+    def followers_count(self, user):
+        return user.followers_total
+
+    @admin.action(description="Deactivate the selected users and revoke their tokens")
+    def deactivate(self, request, queryset):
+        users = list(queryset.exclude(pk=request.user.pk))
+        User.objects.filter(pk__in=[user.pk for user in users]).update(is_active=False)
+        AuthToken.objects.filter(user__in=users).delete()
+        self.message_user(request, f"{len(users)} user(s) deactivated.", messages.SUCCESS)
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ("follower", "followed", "created_at")
+    search_fields = ("follower__username", "followed__username")
+    raw_id_fields = ("follower", "followed")
+    list_select_related = ("follower", "followed")
+    date_hierarchy = "created_at"
+
+
+@admin.register(AuthToken)
+class TokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "created", "expiry")
+    search_fields = ("user__username",)
+    fields = ("user", "created", "expiry")
+    readonly_fields = fields
+    list_select_related = ("user",)
+    ordering = ("-created",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class UsersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "users"
+
+    def ready(self) -> None:
+        # Registers the OpenAPI description of the token scheme.
+        import overworld.schema  # noqa: F401

@@ -1,0 +1,123 @@
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from games.serializers import GameSummarySerializer
+from users.models import USERNAME_MAX_LENGTH, User
+
+# Bound what a client may make the server hash: long enough for any passphrase.
+PASSWORD_MAX_LENGTH = 4096
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email"]
+        read_only_fields = fields
+
+
+class CurrentUserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "bio", "location", "twitter", "date_joined"]
+        read_only_fields = fields
+
+
+class RegisterSerializer(serializers.Serializer):
+    # Shape only; the rules (reserved names, uniqueness, password policy) live in the service.
+    username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, trim_whitespace=False)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(
+        max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+    )
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=254, trim_whitespace=False)
+    password = serializers.CharField(
+        max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+    )
+
+
+class AuthResponseSerializer(serializers.Serializer):
+    user = UserSerializer()
+    token = serializers.CharField(help_text="A knox token: send it as `Authorization: Token <token>`.")
+
+
+class UsernameSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=254, help_text="The user to follow or unfollow.")
+
+
+class FollowResultSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    following = serializers.BooleanField(help_text="Whether you now follow this user.")
+
+
+class EmptyStringAsNullField(serializers.CharField):
+    """Optional text: empty is shown as null, and null is accepted to clear it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, allow_null=True, required=False, **kwargs)
+
+    def to_internal_value(self, data):
+        return "" if data is None else super().to_internal_value(data)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class TwitterField(EmptyStringAsNullField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return value[1:] if value.startswith("@") else value
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    """The only fields a profile update may change; anything else in the body is ignored."""
+
+    username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, required=False, trim_whitespace=False)
+    email = serializers.EmailField(max_length=254, required=False)
+    bio = EmptyStringAsNullField(max_length=500)
+    location = EmptyStringAsNullField(max_length=100)
+    twitter = TwitterField(
+        max_length=16,
+        validators=[
+            RegexValidator(
+                r"^@?[A-Za-z0-9_]{0,15}\Z", "Enter a Twitter handle: up to 15 letters, digits or '_'."
+            )
+        ],
+    )
+
+
+class ProfileSerializer(serializers.Serializer):
+    """
+    A profile as the contract has it. `email` is present only when the viewer is the owner
+    (the view passes `show_email`).
+    """
+
+    id = serializers.IntegerField(source="user.id")
+    username = serializers.CharField(source="user.username")
+    email = serializers.EmailField(source="user.email", required=False, help_text="Only shown to the profile's owner.")
+    bio = EmptyStringAsNullField(source="user.bio")
+    location = EmptyStringAsNullField(source="user.location")
+    twitter = EmptyStringAsNullField(source="user.twitter")
+    date_joined = serializers.DateTimeField(source="user.date_joined")
+    played = GameSummarySerializer(source="shelves.played", many=True)
+    liked = GameSummarySerializer(source="shelves.liked", many=True)
+    backlog = GameSummarySerializer(source="shelves.backlog", many=True)
+    wishlist = GameSummarySerializer(source="shelves.wishlist", many=True)
+    following = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the users this user follows.")
+    followers = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the users following this user.")
+    following_count = serializers.SerializerMethodField()
+    followers_count = serializers.SerializerMethodField()
+
+    def get_following_count(self, profile) -> int:
+        return len(profile.following)
+
+    def get_followers_count(self, profile) -> int:
+        return len(profile.followers)
+
+    def to_representation(self, profile):
+        data = super().to_representation(profile)
+        if not self.context.get("show_email"):
+            data.pop("email")
+        return data

@@ -1,0 +1,182 @@
+"""Writes of the users app: accounts, tokens, profiles and follows."""
+
+from django.contrib.auth import authenticate
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import BaseUserManager
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from knox.models import AuthToken
+
+from overworld.exceptions import ForbiddenError
+from users.models import Follow, User
+
+# Every route under /api/users/ whose first segment could be mistaken for a username, and the ones
+# planned there; a test checks that every route of users/urls.py is listed.
+RESERVED_USERNAMES = frozenset(
+    {
+        "user",
+        "users",
+        "register",
+        "login",
+        "logout",
+        "logoutall",
+        "profile",
+        "follow",
+        "unfollow",
+        "password",
+        "email",
+        "me",
+        "admin",
+        "api",
+        "static",
+    }
+)
+
+DUPLICATE_USERNAME = "A user with that username already exists."
+DUPLICATE_EMAIL = "A user with that email already exists."
+INVALID_CREDENTIALS = "Incorrect username/password."
+PROFILE_FIELDS = ("username", "email", "bio", "location", "twitter")
+
+
+def _username_errors(*, username: str, instance: User | None = None) -> list[str]:
+    try:
+        User._meta.get_field("username").run_validators(username)
+    except ValidationError as error:
+        return error.messages
+    if username.lower() in RESERVED_USERNAMES:
+        return ["This username is reserved."]
+    taken = User.objects.with_username(username)
+    if instance is not None:
+        taken = taken.exclude(pk=instance.pk)
+    if taken.exists():
+        return [DUPLICATE_USERNAME]
+    return []
+
+
+def _email_errors(*, email: str, instance: User | None = None) -> list[str]:
+    taken = User.objects.with_email(email)
+    if instance is not None:
+        taken = taken.exclude(pk=instance.pk)
+    return [DUPLICATE_EMAIL] if taken.exists() else []
+
+
+def _raise_for_integrity_error(error: IntegrityError) -> None:
+    """Turns the unique-constraint violation of a lost race into the same error as the check."""
+    message = str(error)
+    if "username" in message:
+        raise ValidationError({"username": [DUPLICATE_USERNAME]}) from error
+    if "email" in message:
+        raise ValidationError({"email": [DUPLICATE_EMAIL]}) from error
+    raise error
+
+
+def _raise_if_errors(errors: dict[str, list[str]]) -> None:
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _password_errors(*, password: str, user: User) -> list[str]:
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+def user_register(*, username: str, email: str, password: str) -> User:
+    """
+    Creates an account, applying every rule: username shape, reserved names, case-insensitive
+    uniqueness of username and e-mail, and the password validators.
+
+    Two concurrent registrations of one name are settled by the database's unique index: the loser
+    gets the same field error as a sequential duplicate.
+    """
+    email = BaseUserManager.normalize_email(email)
+    user = User(username=username, email=email)
+    _raise_if_errors(
+        {
+            "username": _username_errors(username=username),
+            "email": _email_errors(email=email),
+            "password": _password_errors(password=password, user=user),
+        }
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        _raise_for_integrity_error(error)
+    return user
+
+
+def user_authenticate(*, request: HttpRequest | None, username: str, password: str) -> User:
+    """
+    Checks credentials. An unknown user, a wrong password and a deactivated account get the same
+    error, and Django's backend hashes the password even for an unknown user, so neither the
+    answer nor its timing tells whether an account exists.
+    """
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise ValidationError(INVALID_CREDENTIALS)
+    return user
+
+
+def token_create(*, user: User, request: HttpRequest | None = None) -> str:
+    """Issues a new knox token for `user` and returns its only clear-text copy."""
+    _, token = AuthToken.objects.create(user=user)
+    user_logged_in.send(sender=User, request=request, user=user)
+    return token
+
+
+def token_revoke(*, token: AuthToken, request: HttpRequest | None = None) -> None:
+    user = token.user
+    token.delete()
+    user_logged_out.send(sender=User, request=request, user=user)
+
+
+def user_profile_update(*, user: User, actor: User, data: dict) -> User:
+    """
+    Updates the profile fields present in `data` (any of PROFILE_FIELDS; anything else is
+    ignored). Only the owner may do it; a new username or e-mail keeps every rule of registration.
+    """
+    if actor.pk != user.pk:
+        raise ForbiddenError("You can only edit your own profile.")
+    changes = {field: data[field] for field in PROFILE_FIELDS if field in data}
+    if not changes:
+        return user
+    if "email" in changes:
+        changes["email"] = BaseUserManager.normalize_email(changes["email"])
+    _raise_if_errors(
+        {
+            "username": _username_errors(username=changes["username"], instance=user)
+            if "username" in changes
+            else [],
+            "email": _email_errors(email=changes["email"], instance=user)
+            if "email" in changes
+            else [],
+        }
+    )
+    for field, value in changes.items():
+        setattr(user, field, value)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=list(changes))
+    except IntegrityError as error:
+        _raise_for_integrity_error(error)
+    return user
+
+
+def user_follow(*, follower: User, followed: User) -> Follow:
+    """Makes `follower` follow `followed`. Following twice (or twice at once) is one follow."""
+    if follower.pk == followed.pk:
+        raise ValidationError({"username": ["You cannot follow yourself."]})
+    follow, _ = Follow.objects.get_or_create(follower=follower, followed=followed)
+    return follow
+
+
+def user_unfollow(*, follower: User, followed: User) -> None:
+    """Ends a follow; unfollowing someone you don't follow changes nothing."""
+    Follow.objects.filter(follower=follower, followed=followed).delete()

@@ -1,0 +1,21 @@
+from django.urls import re_path
+
+from users import views
+
+app_name = "users"
+
+# Every route here answers with or without its trailing slash, as the contract has the profile do:
+# a client that drops a slash gets the same answer, not a redirect that loses its POST body.
+USERNAME = r"(?P<username>[A-Za-z0-9_.-]+)"
+
+urlpatterns = [
+    re_path(r"^register/?$", views.RegisterView.as_view(), name="register"),
+    re_path(r"^login/?$", views.LoginView.as_view(), name="login"),
+    re_path(r"^logout/?$", views.LogoutView.as_view(), name="logout"),
+    re_path(r"^user/?$", views.CurrentUserView.as_view(), name="current-user"),
+    re_path(r"^follow/?$", views.FollowView.as_view(), name="follow"),
+    re_path(r"^unfollow/?$", views.UnfollowView.as_view(), name="unfollow"),
+    re_path(rf"^profile/{USERNAME}/?$", views.ProfileView.as_view(), name="profile-edit"),
+    # Last: any other first segment is a username (the names above are reserved).
+    re_path(rf"^{USERNAME}/?$", views.ProfileView.as_view(), name="profile"),
+]
