@@ -35,9 +35,7 @@ class Game(models.Model):
 
 
 def _flag_matches_timestamp(shelf: str) -> Q:
-    return Q(**{shelf: True, f"{shelf}_at__isnull": False}) | Q(
-        **{shelf: False, f"{shelf}_at__isnull": True}
-    )
+    return Q(**{shelf: True, f"{shelf}_at__isnull": False}) | Q(**{shelf: False, f"{shelf}_at__isnull": True})
 
 
 class GameState(models.Model):
@@ -48,9 +46,7 @@ class GameState(models.Model):
     checks that they agree), so shelves list newest first.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="game_states"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="game_states")
     game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="states")
     played = models.BooleanField(default=False)
     played_at = models.DateTimeField(null=True, blank=True)

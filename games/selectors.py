@@ -19,7 +19,9 @@ def game_get_with_shelf_counts(*, igdb: str) -> Game | None:
     """The game with, as `<shelf>_count`, how many users have it on each shelf."""
     return (
         Game.objects.filter(igdb=igdb)
-        .annotate(**{f"{shelf}_count": Count("states", filter=Q(**{f"states__{shelf}": True})) for shelf in SHELVES})
+        .annotate(
+            **{f"{shelf}_count": Count("states", filter=Q(**{f"states__{shelf}": True})) for shelf in SHELVES}
+        )
         .first()
     )
 
@@ -53,7 +55,9 @@ def user_shelves(*, user: User) -> Shelves:
             shelf: [
                 state.game
                 for state in sorted(
-                    rows, key=lambda state, shelf=shelf: (getattr(state, f"{shelf}_at"), state.pk), reverse=True
+                    rows,
+                    key=lambda state, shelf=shelf: (getattr(state, f"{shelf}_at"), state.pk),
+                    reverse=True,
                 )
             ]
             for shelf, rows in lists.items()

@@ -22,9 +22,7 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
 
 _DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
 
-UNAUTHORIZED = OpenApiResponse(
-    _DETAIL, description="No token, or a malformed, expired or revoked one."
-)
+UNAUTHORIZED = OpenApiResponse(_DETAIL, description="No token, or a malformed, expired or revoked one.")
 FORBIDDEN = OpenApiResponse(_DETAIL, description="Authenticated, but not allowed to do this.")
 NOT_FOUND = OpenApiResponse(_DETAIL, description='Not found: `{"detail": "Not found."}`.')
 THROTTLED = OpenApiResponse(_DETAIL, description="Too many requests; retry after `Retry-After` seconds.")
@@ -34,6 +32,6 @@ def field_errors(name: str, fields: list[str]) -> OpenApiResponse:
     """A 400 body: a list of messages per field, and `non_field_errors` for the rest."""
     messages = serializers.ListField(child=serializers.CharField(), required=False)
     return OpenApiResponse(
-        inline_serializer(name, {field: messages for field in [*fields, "non_field_errors"]}),
+        inline_serializer(name, dict.fromkeys([*fields, "non_field_errors"], messages)),
         description="Invalid input: the messages, by field.",
     )

@@ -1,0 +1,73 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+
+from games.tests.factories import GameFactory
+from users import services
+from users.tests.factories import PASSWORD, UserFactory
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests are deselected, loudly, on another database; CI runs them on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        return
+    selected = [item for item in items if "postgresql" not in item.keywords]
+    deselected = [item for item in items if "postgresql" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Throttle counters live in the cache; each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory(username="madeline", email="madeline@example.com")
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory(username="theo", email="theo@example.com")
+
+
+@pytest.fixture
+def token(user) -> str:
+    return services.token_create(user=user)
+
+
+@pytest.fixture
+def auth_client(token) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def game(db):
+    return GameFactory(igdb="26226", name="Celeste", slug="celeste")
+
+
+def pytest_report_header(config):
+    if connection.vendor != "postgresql":
+        return [
+            f"database: {connection.vendor}; tests marked 'postgresql' are deselected "
+            "(run again with DATABASE_URL=postgres://... for them)"
+        ]
+    return [f"database: {connection.vendor}"]

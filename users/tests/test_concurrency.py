@@ -1,0 +1,83 @@
+"""Races settled by the database: real threads, real connections, on PostgreSQL."""
+
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from users import services
+from users.models import Follow, User
+from users.tests.factories import UserFactory
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+
+def run_at_once(count: int, request):
+    barrier = Barrier(count)
+
+    def worker(index):
+        try:
+            barrier.wait()
+            return request(index)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(worker, range(count)))
+
+
+def test_twenty_simultaneous_follows_make_one(monkeypatch):
+    followed = UserFactory(username="celebrity")
+    fan = UserFactory(username="fan")
+    token = services.token_create(user=fan)
+
+    def follow(_):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return client.post("/api/users/follow/", {"username": "celebrity"}).status_code
+
+    statuses = run_at_once(20, follow)
+
+    assert statuses == [200] * 20
+    assert Follow.objects.filter(follower=fan, followed=followed).count() == 1
+
+
+def test_ten_simultaneous_registrations_of_one_name(monkeypatch):
+    def register(index):
+        response = APIClient().post(
+            "/api/users/register/",
+            {
+                "username": "Madeline" if index % 2 else "madeline",
+                "email": f"m{index}@example.com",
+                "password": "climbing-the-mountain",
+            },
+        )
+        return response.status_code, response.json()
+
+    results = run_at_once(10, register)
+
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] + [400] * 9
+    for status, body in results:
+        if status == 400:
+            assert body == {"username": ["A user with that username already exists."]}
+    assert User.objects.count() == 1
+
+
+def test_simultaneous_shelf_updates_keep_one_row():
+    user = UserFactory()
+    token = services.token_create(user=user)
+
+    def shelve(index):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        shelf = ["played", "liked", "backlog", "wishlist"][index % 4]
+        return client.patch("/api/games/26226/state/", {shelf: True, "game": {"name": "Celeste"}}).status_code
+
+    statuses = run_at_once(12, shelve)
+
+    assert statuses == [200] * 12
+    state = user.game_states.get()
+    assert (state.played, state.liked, state.backlog, state.wishlist) == (True, True, True, True)
