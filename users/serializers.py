@@ -8,6 +8,25 @@ from users.models import USERNAME_MAX_LENGTH, User
 PASSWORD_MAX_LENGTH = 4096
 
 
+class EmptyStringAsNullField(serializers.CharField):
+    """Optional text: empty is shown as null, and null is accepted to clear it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, allow_null=True, required=False, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        return "" if data is None else super().run_validation(data)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class TwitterField(EmptyStringAsNullField):
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        return value[1:] if value.startswith("@") else value
+
+
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
@@ -16,6 +35,10 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class CurrentUserSerializer(serializers.ModelSerializer):
+    bio = EmptyStringAsNullField(read_only=True)
+    location = EmptyStringAsNullField(read_only=True)
+    twitter = EmptyStringAsNullField(read_only=True)
+
     class Meta:
         model = User
         fields = ["id", "username", "email", "bio", "location", "twitter", "date_joined"]
@@ -27,14 +50,20 @@ class RegisterSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, trim_whitespace=False)
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(
-        max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+        max_length=PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        write_only=True,
+        style={"input_type": "password"},
     )
 
 
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=254, trim_whitespace=False)
     password = serializers.CharField(
-        max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+        max_length=PASSWORD_MAX_LENGTH,
+        trim_whitespace=False,
+        write_only=True,
+        style={"input_type": "password"},
     )
 
 
@@ -50,25 +79,6 @@ class UsernameSerializer(serializers.Serializer):
 class FollowResultSerializer(serializers.Serializer):
     username = serializers.CharField()
     following = serializers.BooleanField(help_text="Whether you now follow this user.")
-
-
-class EmptyStringAsNullField(serializers.CharField):
-    """Optional text: empty is shown as null, and null is accepted to clear it."""
-
-    def __init__(self, **kwargs):
-        super().__init__(allow_blank=True, allow_null=True, required=False, **kwargs)
-
-    def to_internal_value(self, data):
-        return "" if data is None else super().to_internal_value(data)
-
-    def to_representation(self, value):
-        return value or None
-
-
-class TwitterField(EmptyStringAsNullField):
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        return value[1:] if value.startswith("@") else value
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
@@ -96,7 +106,9 @@ class ProfileSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="user.id")
     username = serializers.CharField(source="user.username")
-    email = serializers.EmailField(source="user.email", required=False, help_text="Only shown to the profile's owner.")
+    email = serializers.EmailField(
+        source="user.email", required=False, help_text="Only shown to the profile's owner."
+    )
     bio = EmptyStringAsNullField(source="user.bio")
     location = EmptyStringAsNullField(source="user.location")
     twitter = EmptyStringAsNullField(source="user.twitter")
@@ -105,8 +117,12 @@ class ProfileSerializer(serializers.Serializer):
     liked = GameSummarySerializer(source="shelves.liked", many=True)
     backlog = GameSummarySerializer(source="shelves.backlog", many=True)
     wishlist = GameSummarySerializer(source="shelves.wishlist", many=True)
-    following = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the users this user follows.")
-    followers = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the users following this user.")
+    following = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the users this user follows."
+    )
+    followers = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the users following this user."
+    )
     following_count = serializers.SerializerMethodField()
     followers_count = serializers.SerializerMethodField()
 

@@ -52,3 +52,11 @@ def test_browsable_api_for_a_logged_in_developer(client, user, password):
 
     assert response.status_code == 200
     assert b"madeline@example.com" in response.content
+
+
+def test_docs_assets_are_served_with_debug_off(client, settings):
+    assert settings.DEBUG is False
+
+    response = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+    assert response.status_code == 200

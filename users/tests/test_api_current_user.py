@@ -26,3 +26,10 @@ def test_anonymous_is_401(api_client):
 
     assert response.status_code == 401
     assert "detail" in response.json()
+
+
+def test_empty_profile_text_is_null_as_on_the_profile(auth_client):
+    body = auth_client.get(URL).json()
+
+    assert (body["bio"], body["location"], body["twitter"]) == (None, None, None)
+    assert auth_client.get("/api/users/madeline").json()["twitter"] is None
