@@ -8,8 +8,8 @@ class JsonErrorMiddleware:
     """
     Turns Django's HTML error pages (unknown URL, unhandled exception, CSRF failure, ...) into JSON.
 
-    With DEBUG off the error handlers in `overworld.urls` already answer JSON; with DEBUG on Django
-    renders its technical pages instead, which clients of this API must never see. DRF's own
+    Django answers these with HTML pages (its technical pages with DEBUG on), which clients of this
+    API must never see. DRF's own
     responses are left alone (the browsable API renders its errors as HTML on purpose), and so is
     the admin, which is an HTML application.
     """

@@ -1,7 +1,6 @@
 """Writes of the users app: accounts, tokens, profiles and follows."""
 
-from django.contrib.auth import authenticate
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import BaseUserManager
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.exceptions import ValidationError
@@ -154,9 +153,7 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
             "username": _username_errors(username=changes["username"], instance=user)
             if "username" in changes
             else [],
-            "email": _email_errors(email=changes["email"], instance=user)
-            if "email" in changes
-            else [],
+            "email": _email_errors(email=changes["email"], instance=user) if "email" in changes else [],
         }
     )
     for field, value in changes.items():

@@ -27,7 +27,9 @@ from users.serializers import (
     UserSerializer,
 )
 
-PROFILE_UPDATE_ERRORS = field_errors("ProfileUpdateError", ["username", "email", "bio", "location", "twitter"])
+PROFILE_UPDATE_ERRORS = field_errors(
+    "ProfileUpdateError", ["username", "email", "bio", "location", "twitter"]
+)
 LOGIN_ERRORS = inline_serializer(
     "LoginError",
     {"non_field_errors": serializers.ListField(child=serializers.CharField())},
@@ -79,7 +81,9 @@ class LoginView(CredentialsView):
         request=LoginSerializer,
         responses={
             200: AuthResponseSerializer,
-            400: OpenApiResponse(LOGIN_ERRORS, description="Incorrect username/password, or a missing field."),
+            400: OpenApiResponse(
+                LOGIN_ERRORS, description="Incorrect username/password, or a missing field."
+            ),
             429: THROTTLED,
         },
     )
