@@ -6,10 +6,15 @@ them onto DRF's error bodies, so no view builds an error response by hand. Djang
 (404, 500, ...) are turned into JSON by `overworld.middleware.JsonErrorMiddleware`.
 """
 
+from http import HTTPStatus
+
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
+from rest_framework.fields import get_error_detail
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -29,13 +34,15 @@ class ForbiddenError(DomainError):
         self.detail = detail
 
 
-def validation_error_detail(error: DjangoValidationError) -> dict | list:
-    if hasattr(error, "error_dict"):
-        return {
-            ("non_field_errors" if field == "__all__" else field): messages
-            for field, messages in error.message_dict.items()
-        }
-    return {"non_field_errors": error.messages}
+def validation_error_detail(error: DjangoValidationError) -> dict:
+    """DRF's body for a Django ValidationError, keeping each message's code."""
+    detail = get_error_detail(error)
+    if not isinstance(detail, dict):
+        return {api_settings.NON_FIELD_ERRORS_KEY: detail}
+    return {
+        (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
+        for field, messages in detail.items()
+    }
 
 
 def to_api_exception(exc: Exception) -> Exception:
@@ -53,3 +60,44 @@ def to_api_exception(exc: Exception) -> Exception:
 
 def exception_handler(exc, context):
     return drf_exception_handler(to_api_exception(exc), context)
+
+
+# The Azuma account API answers {"message": CODE, "description": text}. A validation error whose
+# code says more than "invalid" gets its own status: a taken name or e-mail, wrong credentials.
+AZUMA_STATUS_BY_ERROR_CODE = {"unique": 409, "invalid_credentials": 403}
+AZUMA_MESSAGE_BY_STATUS = {409: "ALREADY_EXISTS"}
+
+
+def _azuma_message(status: int) -> str:
+    return AZUMA_MESSAGE_BY_STATUS.get(status) or HTTPStatus(status).phrase.upper().replace(" ", "_")
+
+
+def azuma_exception_handler(exc, context):
+    """
+    The error bodies of the Azuma routes: `{"message", "description"}`, and for a 400 the messages
+    of each invalid field beside them, under the Azuma field names (the view's `azuma_field_names`).
+    """
+    exc = to_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if not isinstance(exc, exceptions.ValidationError):
+        response.data = {"message": _azuma_message(response.status_code), "description": str(exc.detail)}
+        return response
+    field_names = getattr(context.get("view"), "azuma_field_names", {})
+    detail = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
+    fields = {field_names.get(field, field): messages for field, messages in detail.items()}
+    for messages in fields.values():
+        for message in messages:
+            status = AZUMA_STATUS_BY_ERROR_CODE.get(getattr(message, "code", None))
+            if status is not None:
+                response.status_code = status
+                response.data = {"message": _azuma_message(status), "description": str(message)}
+                return response
+    described = ", ".join(sorted(field for field in fields if field != api_settings.NON_FIELD_ERRORS_KEY))
+    response.data = {
+        "message": _azuma_message(400),
+        "description": f"Invalid fields: {described}." if described else "Invalid request.",
+        **fields,
+    }
+    return response

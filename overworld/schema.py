@@ -35,3 +35,17 @@ def field_errors(name: str, fields: list[str]) -> OpenApiResponse:
         inline_serializer(name, dict.fromkeys([*fields, "non_field_errors"], messages)),
         description="Invalid input: the messages, by field.",
     )
+
+
+_AZUMA_ERROR = inline_serializer(
+    "AzumaError",
+    {
+        "message": serializers.CharField(help_text="ALREADY_EXISTS, FORBIDDEN, NOT_FOUND, BAD_REQUEST, ..."),
+        "description": serializers.CharField(),
+    },
+)
+
+
+def azuma_error(description: str) -> OpenApiResponse:
+    """An error of the Azuma routes: `{"message": CODE, "description"}` (plus field messages on a 400)."""
+    return OpenApiResponse(_AZUMA_ERROR, description=description)

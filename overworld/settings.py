@@ -209,6 +209,13 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "users", "description": "Accounts, profiles and follows."},
         {"name": "games", "description": "The game catalogue and each user's shelves."},
+        {
+            "name": "azuma",
+            "description": (
+                "The Azuma account API over the same accounts and tokens (`name` is the username). "
+                'Errors: `{"message": CODE, "description"}`.'
+            ),
+        },
     ],
 }
 

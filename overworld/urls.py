@@ -2,9 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from users import views as users_views
+
 urlpatterns = [
     path("api/users/", include("users.urls")),
     path("api/games/", include("games.urls")),
+    # The Azuma account API, at the exact paths its clients already use.
+    path("users", users_views.AzumaRegisterView.as_view(), name="azuma-register"),
+    path("user/login", users_views.AzumaLoginView.as_view(), name="azuma-login"),
+    path("user/update", users_views.AzumaUpdateView.as_view(), name="azuma-update"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

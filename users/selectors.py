@@ -15,6 +15,11 @@ def user_get_active(*, username: str) -> User:
     return user
 
 
+def user_exists(*, username: str) -> bool:
+    """Whether an account (active or not) has this username, in any letter case."""
+    return User.objects.with_username(username).exists()
+
+
 @dataclass(frozen=True)
 class Profile:
     user: User

@@ -27,6 +27,19 @@ class TwitterField(EmptyStringAsNullField):
         return value[1:] if value.startswith("@") else value
 
 
+class PasswordField(serializers.CharField):
+    """A password as typed: no trimming, never echoed, bounded in length."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_length=PASSWORD_MAX_LENGTH,
+            trim_whitespace=False,
+            write_only=True,
+            style={"input_type": "password"},
+            **kwargs,
+        )
+
+
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
@@ -49,22 +62,12 @@ class RegisterSerializer(serializers.Serializer):
     # Shape only; the rules (reserved names, uniqueness, password policy) live in the service.
     username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, trim_whitespace=False)
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(
-        max_length=PASSWORD_MAX_LENGTH,
-        trim_whitespace=False,
-        write_only=True,
-        style={"input_type": "password"},
-    )
+    password = PasswordField()
 
 
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=254, trim_whitespace=False)
-    password = serializers.CharField(
-        max_length=PASSWORD_MAX_LENGTH,
-        trim_whitespace=False,
-        write_only=True,
-        style={"input_type": "password"},
-    )
+    password = PasswordField()
 
 
 class AuthResponseSerializer(serializers.Serializer):
@@ -137,3 +140,38 @@ class ProfileSerializer(serializers.Serializer):
         if not self.context.get("show_email"):
             data.pop("email")
         return data
+
+
+# The Azuma account API: `name` is the username.
+
+
+class AzumaRegisterSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=USERNAME_MAX_LENGTH, trim_whitespace=False)
+    email = serializers.EmailField(max_length=254)
+    password = PasswordField()
+
+
+class AzumaLoginSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=254, trim_whitespace=False)
+    password = PasswordField()
+
+
+class AzumaUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=USERNAME_MAX_LENGTH, required=False, allow_null=True, trim_whitespace=False
+    )
+    password = PasswordField(required=False, allow_null=True)
+
+
+class AzumaTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="A token: send it as `Authorization: Token <token>`.")
+
+
+class AzumaUserSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True, help_text="The account's stable UUID.")
+    name = serializers.CharField(source="username", read_only=True)
+    created_at = serializers.DateTimeField(source="date_joined", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "created_at"]

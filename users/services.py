@@ -39,50 +39,53 @@ INVALID_CREDENTIALS = "Incorrect username/password."
 PROFILE_FIELDS = ("username", "email", "bio", "location", "twitter")
 
 
-def _username_errors(*, username: str, instance: User | None = None) -> list[str]:
+RESERVED_USERNAME = "This username is reserved."
+
+
+def _username_errors(*, username: str, instance: User | None = None) -> list[ValidationError]:
     try:
         User._meta.get_field("username").run_validators(username)
     except ValidationError as error:
-        return error.messages
+        return error.error_list
     if username.lower() in RESERVED_USERNAMES:
-        return ["This username is reserved."]
+        return [ValidationError(RESERVED_USERNAME, code="reserved")]
     taken = User.objects.with_username(username)
     if instance is not None:
         taken = taken.exclude(pk=instance.pk)
     if taken.exists():
-        return [DUPLICATE_USERNAME]
+        return [ValidationError(DUPLICATE_USERNAME, code="unique")]
     return []
 
 
-def _email_errors(*, email: str, instance: User | None = None) -> list[str]:
+def _email_errors(*, email: str, instance: User | None = None) -> list[ValidationError]:
     taken = User.objects.with_email(email)
     if instance is not None:
         taken = taken.exclude(pk=instance.pk)
-    return [DUPLICATE_EMAIL] if taken.exists() else []
+    return [ValidationError(DUPLICATE_EMAIL, code="unique")] if taken.exists() else []
+
+
+def _password_errors(*, password: str, user: User) -> list[ValidationError]:
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as error:
+        return error.error_list
+    return []
 
 
 def _raise_for_integrity_error(error: IntegrityError) -> None:
     """Turns the unique-constraint violation of a lost race into the same error as the check."""
     message = str(error)
     if "username" in message:
-        raise ValidationError({"username": [DUPLICATE_USERNAME]}) from error
+        raise ValidationError({"username": [ValidationError(DUPLICATE_USERNAME, code="unique")]}) from error
     if "email" in message:
-        raise ValidationError({"email": [DUPLICATE_EMAIL]}) from error
+        raise ValidationError({"email": [ValidationError(DUPLICATE_EMAIL, code="unique")]}) from error
     raise error
 
 
-def _raise_if_errors(errors: dict[str, list[str]]) -> None:
-    errors = {field: messages for field, messages in errors.items() if messages}
+def _raise_if_errors(errors: dict[str, list[ValidationError]]) -> None:
+    errors = {field: field_errors for field, field_errors in errors.items() if field_errors}
     if errors:
         raise ValidationError(errors)
-
-
-def _password_errors(*, password: str, user: User) -> list[str]:
-    try:
-        password_validation.validate_password(password, user=user)
-    except ValidationError as error:
-        return error.messages
-    return []
 
 
 def user_register(*, username: str, email: str, password: str) -> User:
@@ -119,7 +122,7 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
     """
     user = authenticate(request, username=username, password=password)
     if user is None:
-        raise ValidationError(INVALID_CREDENTIALS)
+        raise ValidationError(INVALID_CREDENTIALS, code="invalid_credentials")
     return user
 
 
@@ -163,6 +166,47 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
             user.save(update_fields=list(changes))
     except IntegrityError as error:
         _raise_for_integrity_error(error)
+    return user
+
+
+def user_password_set(*, user: User, password: str, keep_token: AuthToken | None = None) -> None:
+    """
+    Changes the password after the password validators, and revokes every token of the user but
+    `keep_token` (the one the change was made with), so a stolen session ends with the change.
+    """
+    _raise_if_errors({"password": _password_errors(password=password, user=user)})
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        tokens = AuthToken.objects.filter(user=user)
+        if keep_token is not None:
+            tokens = tokens.exclude(pk=keep_token.pk)
+        tokens.delete()
+
+
+def user_account_update(
+    *,
+    user: User,
+    username: str | None = None,
+    password: str | None = None,
+    keep_token: AuthToken | None = None,
+) -> User:
+    """
+    A new username and/or password, checked together and applied together: when either is refused,
+    nothing changes.
+    """
+    candidate = User(pk=user.pk, username=username or user.username, email=user.email)
+    _raise_if_errors(
+        {
+            "username": _username_errors(username=username, instance=user) if username is not None else [],
+            "password": _password_errors(password=password, user=candidate) if password is not None else [],
+        }
+    )
+    with transaction.atomic():
+        if username is not None:
+            user_profile_update(user=user, actor=user, data={"username": username})
+        if password is not None:
+            user_password_set(user=user, password=password, keep_token=keep_token)
     return user
 
 

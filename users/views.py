@@ -6,17 +6,24 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from overworld.exceptions import NotFoundError, azuma_exception_handler
 from overworld.schema import (
     FORBIDDEN,
     NOT_FOUND,
     THROTTLED,
     UNAUTHORIZED,
+    azuma_error,
     field_errors,
 )
 from users import selectors, services
 from users.authentication import TokenAuthentication
 from users.serializers import (
     AuthResponseSerializer,
+    AzumaLoginSerializer,
+    AzumaRegisterSerializer,
+    AzumaTokenSerializer,
+    AzumaUpdateSerializer,
+    AzumaUserSerializer,
     CurrentUserSerializer,
     FollowResultSerializer,
     LoginSerializer,
@@ -30,6 +37,14 @@ from users.serializers import (
 PROFILE_UPDATE_ERRORS = field_errors(
     "ProfileUpdateError", ["username", "email", "bio", "location", "twitter"]
 )
+
+
+def never_cached(response: Response) -> Response:
+    """Credentials and fresh tokens must not be kept by any cache."""
+    add_never_cache_headers(response)
+    return response
+
+
 LOGIN_ERRORS = inline_serializer(
     "LoginError",
     {"non_field_errors": serializers.ListField(child=serializers.CharField())},
@@ -46,9 +61,7 @@ class CredentialsView(APIView):
 
     def token_response(self, user) -> Response:
         token = services.token_create(user=user, request=self.request)
-        response = Response({"user": UserSerializer(user).data, "token": token})
-        add_never_cache_headers(response)
-        return response
+        return never_cached(Response({"user": UserSerializer(user).data, "token": token}))
 
 
 class RegisterView(CredentialsView):
@@ -223,3 +236,102 @@ class UnfollowView(FollowView):
     )
     def post(self, request):
         return super().post(request)
+
+
+# The Azuma account API, at its own paths, over the same accounts, tokens and services.
+
+
+class AzumaView(APIView):
+    """Answers errors as `{"message": CODE, "description"}`; calls `name` what Overworld calls `username`."""
+
+    azuma_field_names = {"username": "name"}
+    authentication_classes = [TokenAuthentication]
+
+    def get_exception_handler(self):
+        return azuma_exception_handler
+
+
+class AzumaRegisterView(AzumaView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(
+        tags=["azuma"],
+        summary="Register User",
+        description="Creates an account (`name` is its username) and answers a new token.",
+        request=AzumaRegisterSerializer,
+        responses={
+            200: AzumaTokenSerializer,
+            400: azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
+            409: azuma_error("`ALREADY_EXISTS`: the name or the e-mail is taken."),
+            429: azuma_error("`TOO_MANY_REQUESTS`."),
+        },
+    )
+    def post(self, request):
+        serializer = AzumaRegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = services.user_register(username=data["name"], email=data["email"], password=data["password"])
+        return never_cached(Response({"token": services.token_create(user=user, request=request)}))
+
+
+class AzumaLoginView(AzumaView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(
+        tags=["azuma"],
+        summary="Login User",
+        description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
+        request=AzumaLoginSerializer,
+        responses={
+            200: AzumaTokenSerializer,
+            400: azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
+            403: azuma_error("`FORBIDDEN`: the credentials were incorrect."),
+            404: azuma_error("`NOT_FOUND`: no user has this name."),
+            429: azuma_error("`TOO_MANY_REQUESTS`."),
+        },
+    )
+    def post(self, request):
+        serializer = AzumaLoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        name = serializer.validated_data["name"]
+        # The Azuma contract tells an unknown name (404) from a wrong password (403).
+        if not selectors.user_exists(username=name):
+            raise NotFoundError(name)
+        user = services.user_authenticate(
+            request=request, username=name, password=serializer.validated_data["password"]
+        )
+        return never_cached(Response({"token": services.token_create(user=user, request=request)}))
+
+
+class AzumaUpdateView(AzumaView):
+    @extend_schema(
+        tags=["azuma"],
+        summary="Update User",
+        description=(
+            "A new name and/or password; an empty body changes nothing. A new password ends every "
+            "other token of the user; the one of this request keeps working."
+        ),
+        request=AzumaUpdateSerializer,
+        responses={
+            200: AzumaUserSerializer,
+            400: azuma_error("`BAD_REQUEST`: an invalid name or a weak password, with their messages."),
+            401: azuma_error("`UNAUTHORIZED`: no token, or an invalid one."),
+            409: azuma_error("`ALREADY_EXISTS`: the name is taken."),
+        },
+    )
+    def patch(self, request):
+        serializer = AzumaUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_account_update(
+            user=request.user,
+            username=serializer.validated_data.get("name"),
+            password=serializer.validated_data.get("password"),
+            keep_token=request.auth,
+        )
+        return Response(AzumaUserSerializer(user).data)
