@@ -209,6 +209,7 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "users", "description": "Accounts, profiles and follows."},
         {"name": "games", "description": "The game catalogue and each user's shelves."},
+        {"name": "health", "description": "Liveness and readiness probes."},
         {
             "name": "azuma",
             "description": (
@@ -223,6 +224,8 @@ SPECTACULAR_SETTINGS = {
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Probes of the load balancer speak plain HTTP to the app.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

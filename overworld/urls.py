@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from overworld.health import HealthView, ReadinessView
 from users import views as users_views
 
 urlpatterns = [
@@ -17,4 +18,6 @@ urlpatterns = [
     # The browsable API's log-in page, for developers.
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", HealthView.as_view(), name="healthz"),
+    path("readyz", ReadinessView.as_view(), name="readyz"),
 ]
