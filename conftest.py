@@ -1,5 +1,6 @@
+import uuid
+
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -20,11 +21,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    # Throttle counters live in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
+def _isolated_cache(settings, tmp_path):
+    """
+    Each test gets the configured cache backend (Redis with REDIS_URL, files otherwise: real,
+    shared caches, as throttles and the lockout use in production) under a namespace of its own,
+    so that throttle counters neither leak between tests nor between parallel workers.
+    """
+    isolated = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    if isolated["BACKEND"].endswith("FileBasedCache"):
+        isolated["LOCATION"] = str(tmp_path / "cache")
+    settings.CACHES = {"default": isolated}
 
 
 @pytest.fixture

@@ -34,6 +34,15 @@ class ForbiddenError(DomainError):
         self.detail = detail
 
 
+class TooManyAttemptsError(DomainError):
+    """A rule against guessing refuses the request for `retry_after` seconds (429 with Retry-After)."""
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail)
+        self.detail = detail
+        self.retry_after = retry_after
+
+
 def validation_error_detail(error: DjangoValidationError) -> dict:
     """DRF's body for a Django ValidationError, keeping each message's code."""
     detail = get_error_detail(error)
@@ -53,6 +62,8 @@ def to_api_exception(exc: Exception) -> Exception:
         return exceptions.NotFound()
     if isinstance(exc, ForbiddenError):
         return exceptions.PermissionDenied(exc.detail)
+    if isinstance(exc, TooManyAttemptsError):
+        return exceptions.Throttled(wait=exc.retry_after, detail=exc.detail)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
     return exc

@@ -6,6 +6,7 @@ Every variable is listed, with its default, in `.env.example`. The defaults suit
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -69,6 +70,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "overworld.middleware.JsonErrorMiddleware",
     # Serves the admin's and the API docs' assets (no CDN: the docs work offline), DEBUG on or off.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "overworld.middleware.RequestSizeLimitMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,14 +126,34 @@ DATABASES = {
     )
 }
 
+# The cache holds what every worker process must share: throttle counters and the login lockout.
+# Redis when REDIS_URL is set; otherwise files on this machine, which its processes share.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "overworld"),
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_DIR")
+        or str(Path(tempfile.gettempdir()) / "overworld-cache"),
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "overworld"),
+    }
+}
 
 AUTH_USER_MODEL = "users.User"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id first; hashes made by the others still verify and are rehashed with Argon2id at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -177,14 +201,27 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "overworld.exceptions.exception_handler",
+    # Per client address; each scope is tuned by THROTTLE_<SCOPE> (e.g. THROTTLE_LOGIN=30/min).
     "DEFAULT_THROTTLE_RATES": {
-        "login": os.environ.get("THROTTLE_LOGIN", "30/min"),
-        "register": os.environ.get("THROTTLE_REGISTER", "20/hour"),
+        scope: os.environ.get(f"THROTTLE_{scope.upper()}", default)
+        for scope, default in {
+            "register": "20/hour",
+            "login": "30/min",
+            "password": "10/hour",
+            "azuma": "60/min",
+        }.items()
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
+# After LOGIN_LOCKOUT_ATTEMPTS failed logins for one username from one client within the window,
+# that client's logins for it get 429 until the window (from the first failure) has passed.
+LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5)
+LOGIN_LOCKOUT_WINDOW_SECONDS = env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 15 * 60)
+
+# A new login past this many tokens revokes the user's oldest token.
+TOKEN_LIMIT_PER_USER = env_int("TOKEN_LIMIT_PER_USER", 20)
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env_int("TOKEN_TTL_DAYS", 30)),
     "AUTO_REFRESH": True,
@@ -235,9 +272,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The SPA lives on other origins: they are listed, never a wildcard. Tokens travel in the
+# Authorization header, not cookies, so credentials (cookies) are not allowed cross-origin.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+if any("*" in origin for origin in CORS_ALLOWED_ORIGINS):
+    raise ImproperlyConfigured("CORS_ALLOWED_ORIGINS lists origins; a wildcard is not allowed.")
+CORS_URLS_REGEX = r"^/(api/|users$|user/)"
+CORS_EXPOSE_HEADERS = ["Retry-After", "Content-Disposition"]
+CORS_PREFLIGHT_MAX_AGE = 60 * 60
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Logins, lockouts, logouts, password changes, deletions: user id and client, never a secret.
+    "loggers": {"overworld.security": {"level": "INFO"}},
 }

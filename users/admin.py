@@ -1,15 +1,43 @@
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from knox.models import AuthToken
 
 from games.models import GameState
+from overworld.exceptions import TooManyAttemptsError
+from users import services
 from users.models import Follow, User
 
 # Knox's own admin lists token digests; ours never shows them.
 admin.site.unregister(AuthToken)
+
+
+class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login goes through the same lockout as the API's: guessing is stopped here too."""
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = services.user_authenticate(
+                    request=self.request, username=username, password=password
+                )
+            except TooManyAttemptsError as error:
+                minutes = -(-error.retry_after // 60)
+                raise ValidationError(
+                    f"Too many failed logins. Try again in {minutes} minute(s).", code="locked"
+                ) from error
+            except ValidationError as error:
+                raise self.get_invalid_login_error() from error
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 
 class UserCreationForm(DjangoUserCreationForm):

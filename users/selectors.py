@@ -1,7 +1,11 @@
 """Reads of the users app."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from knox.models import AuthToken
+
+from games.models import GameState
 from games.selectors import Shelves, user_shelves
 from overworld.exceptions import NotFoundError
 from users.models import Follow, User
@@ -47,4 +51,32 @@ def user_profile_get(*, username: str) -> Profile:
             .order_by("-created_at", "-id")
             .values_list("follower_id", flat=True)
         ),
+    )
+
+
+@dataclass(frozen=True)
+class FollowEntry:
+    user: User
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Export:
+    user: User
+    following: list[FollowEntry]
+    followers: list[FollowEntry]
+    shelves: list[GameState]
+    tokens: list[AuthToken]
+
+
+def user_export_get(*, user: User) -> Export:
+    """Everything stored about `user`, for the data export."""
+    following = Follow.objects.filter(follower=user).select_related("followed").order_by("-created_at")
+    followers = Follow.objects.filter(followed=user).select_related("follower").order_by("-created_at")
+    return Export(
+        user=user,
+        following=[FollowEntry(user=follow.followed, created_at=follow.created_at) for follow in following],
+        followers=[FollowEntry(user=follow.follower, created_at=follow.created_at) for follow in followers],
+        shelves=list(GameState.objects.filter(user=user).select_related("game").order_by("-updated_at")),
+        tokens=list(AuthToken.objects.filter(user=user).order_by("-created")),
     )

@@ -1,6 +1,8 @@
 from django.core.validators import RegexValidator
+from knox.models import AuthToken
 from rest_framework import serializers
 
+from games.models import GameState
 from games.serializers import GameSummarySerializer
 from users.models import USERNAME_MAX_LENGTH, User
 
@@ -73,6 +75,15 @@ class LoginSerializer(serializers.Serializer):
 class AuthResponseSerializer(serializers.Serializer):
     user = UserSerializer()
     token = serializers.CharField(help_text="A knox token: send it as `Authorization: Token <token>`.")
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = PasswordField()
+    new_password = PasswordField()
+
+
+class PasswordConfirmSerializer(serializers.Serializer):
+    password = PasswordField()
 
 
 class UsernameSerializer(serializers.Serializer):
@@ -163,7 +174,7 @@ class AzumaUpdateSerializer(serializers.Serializer):
     password = PasswordField(required=False, allow_null=True)
 
 
-class AzumaTokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="A token: send it as `Authorization: Token <token>`.")
 
 
@@ -175,3 +186,65 @@ class AzumaUserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "name", "created_at"]
+
+
+# The data export: everything stored about the user.
+
+
+class ExportAccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "uuid",
+            "username",
+            "email",
+            "bio",
+            "location",
+            "twitter",
+            "date_joined",
+            "last_login",
+        ]
+        read_only_fields = fields
+
+
+class ExportFollowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="user.id")
+    username = serializers.CharField(source="user.username")
+    since = serializers.DateTimeField(source="created_at")
+
+
+class ExportShelfSerializer(serializers.ModelSerializer):
+    game = GameSummarySerializer()
+
+    class Meta:
+        model = GameState
+        fields = [
+            "game",
+            "played",
+            "played_at",
+            "liked",
+            "liked_at",
+            "backlog",
+            "backlog_at",
+            "wishlist",
+            "wishlist_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ExportTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuthToken
+        fields = ["created", "expiry"]
+        read_only_fields = fields
+
+
+class ExportSerializer(serializers.Serializer):
+    account = ExportAccountSerializer(source="user")
+    following = ExportFollowSerializer(many=True)
+    followers = ExportFollowSerializer(many=True)
+    shelves = ExportShelfSerializer(many=True)
+    tokens = ExportTokenSerializer(many=True, help_text="Your active sessions (never their secrets).")

@@ -1,5 +1,6 @@
 """Writes of the users app: accounts, tokens, profiles and follows."""
 
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import BaseUserManager
 from django.contrib.auth.signals import user_logged_in, user_logged_out
@@ -9,6 +10,7 @@ from django.http import HttpRequest
 from knox.models import AuthToken
 
 from overworld.exceptions import ForbiddenError
+from users import security
 from users.models import Follow, User
 
 # Every route under /api/users/ whose first segment could be mistaken for a username, and the ones
@@ -26,6 +28,7 @@ RESERVED_USERNAMES = frozenset(
         "unfollow",
         "password",
         "email",
+        "export",
         "me",
         "admin",
         "api",
@@ -36,6 +39,7 @@ RESERVED_USERNAMES = frozenset(
 DUPLICATE_USERNAME = "A user with that username already exists."
 DUPLICATE_EMAIL = "A user with that email already exists."
 INVALID_CREDENTIALS = "Incorrect username/password."
+INCORRECT_PASSWORD = "Incorrect password."  # noqa: S105 - a message, not a password
 PROFILE_FIELDS = ("username", "email", "bio", "location", "twitter")
 
 
@@ -120,15 +124,27 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
     error, and Django's backend hashes the password even for an unknown user, so neither the
     answer nor its timing tells whether an account exists.
     """
+    security.login_lockout_check(request=request, username=username)
     user = authenticate(request, username=username, password=password)
     if user is None:
+        security.login_failure_record(request=request, username=username)
         raise ValidationError(INVALID_CREDENTIALS, code="invalid_credentials")
+    security.login_failures_clear(request=request, username=username)
+    security.security_log.info("login succeeded user=%s client=%s", user.pk, security.client_address(request))
     return user
 
 
 def token_create(*, user: User, request: HttpRequest | None = None) -> str:
-    """Issues a new knox token for `user` and returns its only clear-text copy."""
-    _, token = AuthToken.objects.create(user=user)
+    """
+    Issues a new knox token for `user` and returns its only clear-text copy. Past
+    TOKEN_LIMIT_PER_USER tokens, the oldest are revoked: a new login is never refused.
+    """
+    with transaction.atomic():
+        _, token = AuthToken.objects.create(user=user)
+        surplus = AuthToken.objects.filter(user=user).order_by("-created", "-pk")[
+            settings.TOKEN_LIMIT_PER_USER :
+        ]
+        AuthToken.objects.filter(pk__in=list(surplus.values_list("pk", flat=True))).delete()
     user_logged_in.send(sender=User, request=request, user=user)
     return token
 
@@ -136,7 +152,22 @@ def token_create(*, user: User, request: HttpRequest | None = None) -> str:
 def token_revoke(*, token: AuthToken, request: HttpRequest | None = None) -> None:
     user = token.user
     token.delete()
+    security.security_log.info("logout user=%s client=%s", user.pk, security.client_address(request))
     user_logged_out.send(sender=User, request=request, user=user)
+
+
+def token_revoke_all(*, user: User, request: HttpRequest | None = None) -> None:
+    """Logs the user out everywhere: every token of theirs stops working."""
+    AuthToken.objects.filter(user=user).delete()
+    security.security_log.info(
+        "logout everywhere user=%s client=%s", user.pk, security.client_address(request)
+    )
+    user_logged_out.send(sender=User, request=request, user=user)
+
+
+def _check_current_password(*, user: User, password: str, field: str) -> None:
+    if not user.check_password(password):
+        raise ValidationError({field: [ValidationError(INCORRECT_PASSWORD, code="incorrect_password")]})
 
 
 def user_profile_update(*, user: User, actor: User, data: dict) -> User:
@@ -169,12 +200,19 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
     return user
 
 
-def user_password_set(*, user: User, password: str, keep_token: AuthToken | None = None) -> None:
+def user_password_set(
+    *,
+    user: User,
+    password: str,
+    keep_token: AuthToken | None = None,
+    request: HttpRequest | None = None,
+    field: str = "password",
+) -> None:
     """
     Changes the password after the password validators, and revokes every token of the user but
     `keep_token` (the one the change was made with), so a stolen session ends with the change.
     """
-    _raise_if_errors({"password": _password_errors(password=password, user=user)})
+    _raise_if_errors({field: _password_errors(password=password, user=user)})
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -182,6 +220,33 @@ def user_password_set(*, user: User, password: str, keep_token: AuthToken | None
         if keep_token is not None:
             tokens = tokens.exclude(pk=keep_token.pk)
         tokens.delete()
+    security.security_log.info(
+        "password changed user=%s client=%s", user.pk, security.client_address(request)
+    )
+
+
+def user_password_change(
+    *, user: User, current_password: str, new_password: str, request: HttpRequest | None = None
+) -> str:
+    """
+    The user's own password change: the current password must be right. Every token of the user
+    is revoked, and a fresh one is returned for the client that made the change.
+    """
+    _check_current_password(user=user, password=current_password, field="current_password")
+    with transaction.atomic():
+        user_password_set(user=user, password=new_password, request=request, field="new_password")
+        return token_create(user=user, request=request)
+
+
+def user_delete(*, user: User, password: str, request: HttpRequest | None = None) -> None:
+    """
+    Deletes the account and everything it owns (follows both ways, shelves, tokens: the database
+    cascades), once the password confirms it.
+    """
+    _check_current_password(user=user, password=password, field="password")
+    user_id = user.pk
+    user.delete()
+    security.security_log.info("account deleted user=%s client=%s", user_id, security.client_address(request))
 
 
 def user_account_update(
@@ -190,6 +255,7 @@ def user_account_update(
     username: str | None = None,
     password: str | None = None,
     keep_token: AuthToken | None = None,
+    request: HttpRequest | None = None,
 ) -> User:
     """
     A new username and/or password, checked together and applied together: when either is refused,
@@ -206,7 +272,7 @@ def user_account_update(
         if username is not None:
             user_profile_update(user=user, actor=user, data={"username": username})
         if password is not None:
-            user_password_set(user=user, password=password, keep_token=keep_token)
+            user_password_set(user=user, password=password, keep_token=keep_token, request=request)
     return user
 
 

@@ -3,7 +3,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from overworld.exceptions import NotFoundError, azuma_exception_handler
@@ -21,18 +20,22 @@ from users.serializers import (
     AuthResponseSerializer,
     AzumaLoginSerializer,
     AzumaRegisterSerializer,
-    AzumaTokenSerializer,
     AzumaUpdateSerializer,
     AzumaUserSerializer,
     CurrentUserSerializer,
+    ExportSerializer,
     FollowResultSerializer,
     LoginSerializer,
+    PasswordChangeSerializer,
+    PasswordConfirmSerializer,
     ProfileSerializer,
     ProfileUpdateSerializer,
     RegisterSerializer,
+    TokenSerializer,
     UsernameSerializer,
     UserSerializer,
 )
+from users.throttling import AzumaThrottle, LoginThrottle, PasswordThrottle, RegisterThrottle
 
 PROFILE_UPDATE_ERRORS = field_errors(
     "ProfileUpdateError", ["username", "email", "bio", "location", "twitter"]
@@ -57,7 +60,6 @@ class CredentialsView(APIView):
     # A stale token header must not stop anyone from signing in again.
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
 
     def token_response(self, user) -> Response:
         token = services.token_create(user=user, request=self.request)
@@ -65,7 +67,7 @@ class CredentialsView(APIView):
 
 
 class RegisterView(CredentialsView):
-    throttle_scope = "register"
+    throttle_classes = [RegisterThrottle]
 
     @extend_schema(
         tags=["users"],
@@ -85,7 +87,7 @@ class RegisterView(CredentialsView):
 
 
 class LoginView(CredentialsView):
-    throttle_scope = "login"
+    throttle_classes = [LoginThrottle]
 
     @extend_schema(
         tags=["users"],
@@ -123,7 +125,47 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class LogoutAllView(APIView):
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(
+        tags=["users"],
+        summary="Log out everywhere",
+        description="Revokes every token of the user, this one included.",
+        request=None,
+        responses={204: None, 401: UNAUTHORIZED},
+    )
+    def post(self, request):
+        services.token_revoke_all(user=request.user, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeView(APIView):
+    throttle_classes = [PasswordThrottle]
+
+    @extend_schema(
+        tags=["users"],
+        summary="Change password",
+        description="Revokes every token of the user and answers a fresh one for this client.",
+        request=PasswordChangeSerializer,
+        responses={
+            200: TokenSerializer,
+            400: field_errors("PasswordChangeError", ["current_password", "new_password"]),
+            401: UNAUTHORIZED,
+            429: THROTTLED,
+        },
+    )
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = services.user_password_change(user=request.user, request=request, **serializer.validated_data)
+        return never_cached(Response({"token": token}))
+
+
 class CurrentUserView(APIView):
+    def get_throttles(self):
+        return [PasswordThrottle()] if self.request.method == "DELETE" else []
+
     @extend_schema(
         tags=["users"],
         summary="Current user",
@@ -131,6 +173,40 @@ class CurrentUserView(APIView):
     )
     def get(self, request):
         return Response(CurrentUserSerializer(request.user).data)
+
+    @extend_schema(
+        tags=["users"],
+        summary="Delete your account",
+        description=(
+            "Confirmed by the password. The account and everything it owns (follows both ways, "
+            "shelves, tokens) are deleted."
+        ),
+        request=PasswordConfirmSerializer,
+        responses={
+            204: None,
+            400: field_errors("AccountDeleteError", ["password"]),
+            401: UNAUTHORIZED,
+            429: THROTTLED,
+        },
+    )
+    def delete(self, request):
+        serializer = PasswordConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_delete(user=request.user, request=request, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ExportView(APIView):
+    @extend_schema(
+        tags=["users"],
+        summary="Export your data",
+        description="Everything stored about you, as one JSON document (data portability).",
+        responses={200: ExportSerializer, 401: UNAUTHORIZED},
+    )
+    def get(self, request):
+        response = Response(ExportSerializer(selectors.user_export_get(user=request.user)).data)
+        response["Content-Disposition"] = f'attachment; filename="overworld-{request.user.username}.json"'
+        return never_cached(response)
 
 
 class ProfileView(APIView):
@@ -254,8 +330,7 @@ class AzumaView(APIView):
 class AzumaRegisterView(AzumaView):
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "register"
+    throttle_classes = [RegisterThrottle, AzumaThrottle]
 
     @extend_schema(
         tags=["azuma"],
@@ -263,7 +338,7 @@ class AzumaRegisterView(AzumaView):
         description="Creates an account (`name` is its username) and answers a new token.",
         request=AzumaRegisterSerializer,
         responses={
-            200: AzumaTokenSerializer,
+            200: TokenSerializer,
             400: azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
             409: azuma_error("`ALREADY_EXISTS`: the name or the e-mail is taken."),
             429: azuma_error("`TOO_MANY_REQUESTS`."),
@@ -280,8 +355,7 @@ class AzumaRegisterView(AzumaView):
 class AzumaLoginView(AzumaView):
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [LoginThrottle, AzumaThrottle]
 
     @extend_schema(
         tags=["azuma"],
@@ -289,11 +363,11 @@ class AzumaLoginView(AzumaView):
         description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
         request=AzumaLoginSerializer,
         responses={
-            200: AzumaTokenSerializer,
+            200: TokenSerializer,
             400: azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
             403: azuma_error("`FORBIDDEN`: the credentials were incorrect."),
             404: azuma_error("`NOT_FOUND`: no user has this name."),
-            429: azuma_error("`TOO_MANY_REQUESTS`."),
+            429: azuma_error("`TOO_MANY_REQUESTS`: throttled, or locked after repeated failed logins."),
         },
     )
     def post(self, request):
@@ -310,6 +384,8 @@ class AzumaLoginView(AzumaView):
 
 
 class AzumaUpdateView(AzumaView):
+    throttle_classes = [AzumaThrottle]
+
     @extend_schema(
         tags=["azuma"],
         summary="Update User",
@@ -323,6 +399,7 @@ class AzumaUpdateView(AzumaView):
             400: azuma_error("`BAD_REQUEST`: an invalid name or a weak password, with their messages."),
             401: azuma_error("`UNAUTHORIZED`: no token, or an invalid one."),
             409: azuma_error("`ALREADY_EXISTS`: the name is taken."),
+            429: azuma_error("`TOO_MANY_REQUESTS`."),
         },
     )
     def patch(self, request):
@@ -333,5 +410,6 @@ class AzumaUpdateView(AzumaView):
             username=serializer.validated_data.get("name"),
             password=serializer.validated_data.get("password"),
             keep_token=request.auth,
+            request=request,
         )
         return Response(AzumaUserSerializer(user).data)

@@ -1,6 +1,6 @@
 import pytest
 from knox.models import AuthToken
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
 URL = "/api/users/login/"
 INCORRECT = {"non_field_errors": ["Incorrect username/password."]}
@@ -67,7 +67,7 @@ def test_missing_field(api_client, db, field):
 
 
 def test_login_is_throttled(api_client, user, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "3/min"})
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "login", "3/min")
     for _ in range(3):
         assert api_client.post(URL, {"username": "madeline", "password": "wrong"}).status_code == 400
 
