@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from games import selectors, services
-from games.models import SHELVES, GameState
+from games.models import IGDB_ID_PATTERN, SHELVES, GameState
 from games.serializers import (
     GameDetailSerializer,
     GameStateSerializer,
@@ -14,7 +14,9 @@ from games.serializers import (
     GameSummarySerializer,
 )
 from overworld.exceptions import NotFoundError
-from overworld.schema import NOT_FOUND, UNAUTHORIZED, field_errors
+from overworld.schema import NOT_FOUND, UNAUTHORIZED, field_errors, path_parameter
+
+IGDB_PARAMETER = path_parameter("igdb", IGDB_ID_PATTERN, "The game's IGDB id.")
 
 
 class GamePagination(PageNumberPagination):
@@ -34,6 +36,7 @@ class GameListView(ListAPIView):
     @extend_schema(
         tags=["games"],
         summary="List games",
+        responses={200: GameSummarySerializer(many=True), 404: NOT_FOUND},
         parameters=[OpenApiParameter("search", str, description="Part of the game's name, any letter case.")],
     )
     def get(self, request, *args, **kwargs):
@@ -46,6 +49,7 @@ class GameDetailView(APIView):
     @extend_schema(
         tags=["games"],
         summary="Game",
+        parameters=[IGDB_PARAMETER],
         description="A game, with how many users have it on each shelf.",
         responses={200: GameDetailSerializer, 404: NOT_FOUND},
     )
@@ -61,7 +65,8 @@ class GameStateView(APIView):
         tags=["games"],
         summary="Your shelves for a game",
         description="All false for a game you never touched (or one unknown here).",
-        responses={200: GameStateSerializer, 401: UNAUTHORIZED},
+        parameters=[IGDB_PARAMETER],
+        responses={200: GameStateSerializer, 401: UNAUTHORIZED, 404: NOT_FOUND},
     )
     def get(self, request, igdb: str):
         state = selectors.game_state_get(user=request.user, igdb=igdb) or GameState()
@@ -70,6 +75,7 @@ class GameStateView(APIView):
     @extend_schema(
         tags=["games"],
         summary="Put a game on or off your shelves",
+        parameters=[IGDB_PARAMETER],
         description=(
             "Any subset of the four flags; a flag already set changes nothing (no toggles). A game "
             "unknown here is created from `game`, which then needs at least `name`; the metadata of "
@@ -80,6 +86,7 @@ class GameStateView(APIView):
             200: GameStateSerializer,
             400: field_errors("GameStateUpdateError", [*SHELVES, "game"]),
             401: UNAUTHORIZED,
+            404: NOT_FOUND,
         },
     )
     def patch(self, request, igdb: str):

@@ -1,7 +1,7 @@
 """OpenAPI pieces shared by every app: the token scheme and the error bodies of the contract."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 
@@ -28,12 +28,14 @@ NOT_FOUND = OpenApiResponse(_DETAIL, description='Not found: `{"detail": "Not fo
 THROTTLED = OpenApiResponse(_DETAIL, description="Too many requests; retry after `Retry-After` seconds.")
 
 
-def field_errors(name: str, fields: list[str]) -> OpenApiResponse:
+def field_errors(
+    name: str, fields: list[str], description: str = "Invalid input: the messages, by field."
+) -> OpenApiResponse:
     """A 400 body: a list of messages per field, and `non_field_errors` for the rest."""
     messages = serializers.ListField(child=serializers.CharField(), required=False)
     return OpenApiResponse(
         inline_serializer(name, dict.fromkeys([*fields, "non_field_errors"], messages)),
-        description="Invalid input: the messages, by field.",
+        description=description,
     )
 
 
@@ -49,3 +51,8 @@ _AZUMA_ERROR = inline_serializer(
 def azuma_error(description: str) -> OpenApiResponse:
     """An error of the Azuma routes: `{"message": CODE, "description"}` (plus field messages on a 400)."""
     return OpenApiResponse(_AZUMA_ERROR, description=description)
+
+
+def path_parameter(name: str, pattern: str, description: str) -> OpenApiParameter:
+    """A path parameter with the pattern its route accepts (anything else is a 404)."""
+    return OpenApiParameter(name, str, OpenApiParameter.PATH, pattern=f"^{pattern}$", description=description)

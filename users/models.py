@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 30
+# What a username in a URL may look like (its length is checked by the lookup, not the route).
+USERNAME_URL_PATTERN = r"[A-Za-z0-9_.-]+"
 
 username_validator = RegexValidator(
     regex=rf"^[A-Za-z0-9_.-]{{{USERNAME_MIN_LENGTH},{USERNAME_MAX_LENGTH}}}\Z",

@@ -1,12 +1,13 @@
 from django.urls import re_path
 
 from users import views
+from users.models import USERNAME_URL_PATTERN
 
 app_name = "users"
 
 # Every route here answers with or without its trailing slash, as the contract has the profile do:
 # a client that drops a slash gets the same answer, not a redirect that loses its POST body.
-USERNAME = r"(?P<username>[A-Za-z0-9_.-]+)"
+USERNAME = rf"(?P<username>{USERNAME_URL_PATTERN})"
 
 urlpatterns = [
     re_path(r"^register/?$", views.RegisterView.as_view(), name="register"),

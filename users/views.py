@@ -1,6 +1,6 @@
 from django.utils.cache import add_never_cache_headers
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,9 +13,11 @@ from overworld.schema import (
     UNAUTHORIZED,
     azuma_error,
     field_errors,
+    path_parameter,
 )
 from users import selectors, services
 from users.authentication import TokenAuthentication
+from users.models import USERNAME_URL_PATTERN
 from users.serializers import (
     AuthResponseSerializer,
     AzumaLoginSerializer,
@@ -48,9 +50,18 @@ def never_cached(response: Response) -> Response:
     return response
 
 
-LOGIN_ERRORS = inline_serializer(
+USERNAME_PARAMETER = path_parameter("username", USERNAME_URL_PATTERN, "A username, in any letter case.")
+LOGIN_ERRORS = field_errors(
     "LoginError",
-    {"non_field_errors": serializers.ListField(child=serializers.CharField())},
+    ["username", "password"],
+    description="Incorrect username/password (`non_field_errors`), or a missing field.",
+)
+LOCKED_OUT = OpenApiResponse(
+    THROTTLED.response,
+    description=(
+        "Throttled; or locked: after 5 failed logins for one username from one client within 15 "
+        "minutes, its logins from that client are refused until the window has passed."
+    ),
 )
 
 
@@ -96,10 +107,8 @@ class LoginView(CredentialsView):
         request=LoginSerializer,
         responses={
             200: AuthResponseSerializer,
-            400: OpenApiResponse(
-                LOGIN_ERRORS, description="Incorrect username/password, or a missing field."
-            ),
-            429: THROTTLED,
+            400: LOGIN_ERRORS,
+            429: LOCKED_OUT,
         },
     )
     def post(self, request):
@@ -223,6 +232,7 @@ class ProfileView(APIView):
     @extend_schema(
         tags=["users"],
         summary="Profile",
+        parameters=[USERNAME_PARAMETER],
         description="Public. `email` is only present when the viewer is the profile's owner.",
         responses={200: ProfileSerializer, 404: NOT_FOUND},
     )
@@ -232,6 +242,7 @@ class ProfileView(APIView):
     @extend_schema(
         tags=["users"],
         summary="Update profile",
+        parameters=[USERNAME_PARAMETER],
         description=(
             "Owner only. Any of `username`, `email`, `bio`, `location`, `twitter`; other fields are "
             "ignored. A new username follows every rule of registration."
@@ -255,6 +266,7 @@ class ProfileView(APIView):
     @extend_schema(
         tags=["users"],
         summary="Update profile (PATCH)",
+        parameters=[USERNAME_PARAMETER],
         description="The same as POST.",
         request=ProfileUpdateSerializer,
         responses={

@@ -99,7 +99,9 @@ def test_forwarded_for_names_the_client_behind_a_trusted_proxy(api_client, user,
 def test_azuma_login_shares_the_lockout(api_client, user, password):
     fail_five_times(api_client)
 
-    response = api_client.post("/user/login", {"name": "madeline", "password": password}, REMOTE_ADDR="203.0.113.7")
+    response = api_client.post(
+        "/user/login", {"name": "madeline", "password": password}, REMOTE_ADDR="203.0.113.7"
+    )
 
     assert response.status_code == 429
     assert response.json()["message"] == "TOO_MANY_REQUESTS"
@@ -107,7 +109,9 @@ def test_azuma_login_shares_the_lockout(api_client, user, password):
 
 
 def test_admin_login_is_locked_too(client, db, django_user_model):
-    django_user_model.objects.create_superuser(username="admin", email="a@example.com", password="admin-pass-123")
+    django_user_model.objects.create_superuser(
+        username="admin", email="a@example.com", password="admin-pass-123"
+    )
     for _ in range(5):
         response = client.post(
             "/admin/login/", {"username": "admin", "password": "wrong"}, REMOTE_ADDR="203.0.113.9"
@@ -126,7 +130,9 @@ def test_admin_login_is_locked_too(client, db, django_user_model):
 
 
 def test_admin_login_works(client, db, django_user_model):
-    django_user_model.objects.create_superuser(username="admin", email="a@example.com", password="admin-pass-123")
+    django_user_model.objects.create_superuser(
+        username="admin", email="a@example.com", password="admin-pass-123"
+    )
 
     response = client.post("/admin/login/?next=/admin/", {"username": "admin", "password": "admin-pass-123"})
 

@@ -16,7 +16,8 @@ def login(client, username, password):
 
 def test_new_passwords_are_hashed_with_argon2id(api_client):
     api_client.post(
-        "/api/users/register/", {"username": "madeline", "email": "m@example.com", "password": "climb-the-mountain"}
+        "/api/users/register/",
+        {"username": "madeline", "email": "m@example.com", "password": "climb-the-mountain"},
     )
 
     assert User.objects.get().password.startswith("argon2$argon2id$")
@@ -54,7 +55,9 @@ def test_long_and_unicode_passwords_work_exactly_as_typed(api_client, password):
 def test_unicode_is_not_normalised(api_client):
     composed = "caf\u00e9-au-lait-chaud"
     decomposed = "cafe\u0301-au-lait-chaud"
-    api_client.post("/api/users/register/", {"username": "madeline", "email": "m@example.com", "password": composed})
+    api_client.post(
+        "/api/users/register/", {"username": "madeline", "email": "m@example.com", "password": composed}
+    )
 
     assert login(api_client, "madeline", composed).status_code == 200
     assert login(api_client, "madeline", decomposed).status_code == 400
@@ -107,7 +110,9 @@ def test_password_change_validates_the_new_password(auth_client, user, password,
 
 
 def test_password_change_needs_a_token(api_client, user, password):
-    response = api_client.post("/api/users/password/", {"current_password": password, "new_password": NEW_PASSWORD})
+    response = api_client.post(
+        "/api/users/password/", {"current_password": password, "new_password": NEW_PASSWORD}
+    )
 
     assert response.status_code == 401
 
