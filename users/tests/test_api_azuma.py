@@ -1,5 +1,6 @@
 import pytest
 from knox.models import AuthToken
+from rest_framework.throttling import SimpleRateThrottle
 
 from users import services
 from users.models import User
@@ -232,3 +233,15 @@ def test_azuma_routes_are_in_the_schema_under_their_tag(client):
         operation = schema["paths"][path][method]
         assert operation["tags"] == ["azuma"]
         assert any(code.startswith("4") for code in operation["responses"])
+
+
+def test_azuma_routes_have_their_own_rate_limit(api_client, user, token, monkeypatch):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "azuma", "2/min")
+    for _ in range(2):
+        assert api_client.patch("/user/update", {}, **bearer(token)).status_code == 200
+
+    response = api_client.patch("/user/update", {}, **bearer(token))
+
+    assert response.status_code == 429
+    assert response.json()["message"] == "TOO_MANY_REQUESTS"
+    assert "Retry-After" in response

@@ -1,5 +1,6 @@
 import pytest
 from knox.models import AuthToken
+from rest_framework.throttling import SimpleRateThrottle
 
 from users.models import User
 
@@ -158,3 +159,17 @@ def test_a_stale_token_header_does_not_block_register(api_client):
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
 
     assert api_client.post(URL, VALID).status_code == 200
+
+
+def test_register_is_throttled_per_client(api_client, monkeypatch):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "register", "2/hour")
+    for index in range(2):
+        body = {**VALID, "username": f"player{index}", "email": f"p{index}@example.com"}
+        assert api_client.post(URL, body, REMOTE_ADDR="203.0.113.1").status_code == 200
+
+    refused = api_client.post(URL, VALID, REMOTE_ADDR="203.0.113.1")
+    other_client = api_client.post(URL, VALID, REMOTE_ADDR="203.0.113.2")
+
+    assert refused.status_code == 429
+    assert "Retry-After" in refused
+    assert other_client.status_code == 200
