@@ -1,5 +1,6 @@
-# The Overworld API: gunicorn serving overworld.wsgi on port 8000. Configured by the environment
-# (see .env.example); docker-compose.yml runs it with PostgreSQL and Redis.
+# The Overworld API: gunicorn serving overworld.wsgi on port 8000, configured by gunicorn.conf.py and the
+# environment (see .env.example); docker-compose.yml runs it with PostgreSQL and Redis, and the same image
+# runs the one-shot `python manage.py migrate` and the expired-token sweep.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -15,7 +16,7 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
 # Only what the app runs: no virtualenv, database or .env from the build context.
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY overworld ./overworld
 COPY users ./users
 COPY games ./games
@@ -25,5 +26,7 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-012345678
     python manage.py collectstatic --no-input
 
 USER overworld
+ENV GUNICORN_BIND=0.0.0.0:8000
 EXPOSE 8000
-CMD ["gunicorn", "overworld.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Exec form: gunicorn is PID 1 and gets SIGTERM itself, for a graceful shutdown (gunicorn.conf.py).
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "overworld.wsgi"]

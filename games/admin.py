@@ -2,14 +2,15 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
 
-from games.models import SHELVES, Game, GameState
+from games.models import SHELVES, FavouriteGame, Game, GameState, JournalEntry
 
 
 @admin.register(Game)
 class GameAdmin(admin.ModelAdmin):
     list_display = ("name", "igdb", "slug", "users_count", "updated_at")
     search_fields = ("name", "igdb", "slug")
-    readonly_fields = ("created_at", "updated_at")
+    # IGDB fills the details (games/igdb.py); a refresh replaces what is edited here.
+    readonly_fields = ("details_refreshed_at", "created_at", "updated_at")
     ordering = ("name",)
 
     def get_queryset(self, request):
@@ -38,3 +39,23 @@ class GameStateAdmin(admin.ModelAdmin):
             elif getattr(obj, f"{shelf}_at") is None:
                 setattr(obj, f"{shelf}_at", now)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(admin.ModelAdmin):
+    list_display = ("user", "game", "played_on", "finished", "rating", "spoilers")
+    list_filter = ("finished", "spoilers", "liked")
+    search_fields = ("user__username", "game__name", "review")
+    raw_id_fields = ("user", "game")
+    list_select_related = ("user", "game")
+    date_hierarchy = "played_on"
+    readonly_fields = ("created_at", "updated_at")
+
+
+@admin.register(FavouriteGame)
+class FavouriteGameAdmin(admin.ModelAdmin):
+    list_display = ("user", "position", "game")
+    search_fields = ("user__username", "game__name")
+    raw_id_fields = ("user", "game")
+    list_select_related = ("user", "game")
+    ordering = ("user", "position")

@@ -12,6 +12,13 @@ igdb_id_validator = RegexValidator(
 )
 
 SHELVES = ("played", "liked", "backlog", "wishlist")
+# Half stars: 1 is half a star, 10 is five stars.
+RATING_MIN, RATING_MAX = 1, 10
+FAVOURITES_MAX = 5
+
+
+def _rating_in_range(field: str) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": RATING_MIN, f"{field}__lte": RATING_MAX})
 
 
 class Game(models.Model):
@@ -24,6 +31,16 @@ class Game(models.Model):
     slug = models.SlugField(max_length=255, blank=True, default="", allow_unicode=True)
     cover_id = models.CharField(max_length=64, blank=True, default="")
     backdrop_id = models.CharField(max_length=64, blank=True, default="")
+    # Details from IGDB (games/igdb.py), the source of truth for them; filled on first view.
+    summary = models.TextField(blank=True, default="")
+    first_release_date = models.DateField(null=True, blank=True)
+    genres = models.JSONField(default=list, blank=True, help_text="Genre names.")
+    platforms = models.JSONField(default=list, blank=True, help_text="Platform names.")
+    developers = models.JSONField(default=list, blank=True, help_text="Developer (company) names.")
+    screenshots = models.JSONField(default=list, blank=True, help_text="IGDB image ids of screenshots.")
+    details_refreshed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the details were last fetched from IGDB; empty if never."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,12 +73,16 @@ class GameState(models.Model):
     backlog_at = models.DateTimeField(null=True, blank=True)
     wishlist = models.BooleanField(default=False)
     wishlist_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Half stars, 1 to 10 (10 is five stars); empty when unrated."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "game"], name="games_gamestate_user_game_unique"),
+            models.CheckConstraint(condition=_rating_in_range("rating"), name="games_gamestate_rating_range"),
             *(
                 models.CheckConstraint(
                     condition=_flag_matches_timestamp(shelf),
@@ -81,3 +102,55 @@ class GameState(models.Model):
         setattr(self, shelf, value)
         setattr(self, f"{shelf}_at", at if value else None)
         return True
+
+
+class JournalEntry(models.Model):
+    """A dated entry of a user's journal: a play session or a finish, with an optional review."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="journal_entries"
+    )
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="journal_entries")
+    played_on = models.DateField(help_text="The day played (or finished).")
+    finished = models.BooleanField(default=False, help_text="Whether the game was finished that day.")
+    platform = models.CharField(max_length=100, blank=True, default="")
+    review = models.TextField(max_length=10000, blank=True, default="")
+    spoilers = models.BooleanField(default=False, help_text="Whether the review gives the game away.")
+    liked = models.BooleanField(default=False)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Half stars, 1 to 10.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "journal entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=_rating_in_range("rating"), name="games_journalentry_rating_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-played_on", "-id"], name="games_journal_user_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} / {self.game_id} on {self.played_on}"
+
+
+class FavouriteGame(models.Model):
+    """One of a user's (up to five) favourite games, in the order the user chose."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites")
+    game = models.ForeignKey(Game, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "position"], name="games_favourite_user_position_unique"),
+            models.UniqueConstraint(fields=["user", "game"], name="games_favourite_user_game_unique"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1, position__lte=FAVOURITES_MAX),
+                name="games_favourite_position_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} #{self.position}: {self.game_id}"

@@ -1,10 +1,16 @@
 """Reads of the games app."""
 
+import hashlib
+import logging
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Avg, Count, Q, QuerySet
 
-from games.models import SHELVES, Game, GameState
+from games.igdb import get_client, parse_igdb_id
+from games.models import RATING_MAX, RATING_MIN, SHELVES, FavouriteGame, Game, GameState, JournalEntry
+from overworld.exceptions import UpstreamError
 from users.models import User
 
 
@@ -15,12 +21,23 @@ def game_list(*, search: str = "") -> QuerySet[Game]:
     return games.order_by("name", "id")
 
 
+RATINGS = range(RATING_MIN, RATING_MAX + 1)
+
+
 def game_get_with_shelf_counts(*, igdb: str) -> Game | None:
-    """The game with, as `<shelf>_count`, how many users have it on each shelf."""
+    """
+    The game with, in one query: as `<shelf>_count`, how many users have it on each shelf; its
+    `rating_average` and `rating_count`; and `rating_<n>_count` for each rating n from 1 to 10.
+    """
     return (
         Game.objects.filter(igdb=igdb)
         .annotate(
-            **{f"{shelf}_count": Count("states", filter=Q(**{f"states__{shelf}": True})) for shelf in SHELVES}
+            **{
+                f"{shelf}_count": Count("states", filter=Q(**{f"states__{shelf}": True})) for shelf in SHELVES
+            },
+            rating_average=Avg("states__rating"),
+            rating_count=Count("states__rating"),
+            **{f"rating_{value}_count": Count("states", filter=Q(states__rating=value)) for value in RATINGS},
         )
         .first()
     )
@@ -63,3 +80,148 @@ def user_shelves(*, user: User) -> Shelves:
             for shelf, rows in lists.items()
         }
     )
+
+
+def user_shelf_states(*, user: User, shelf: str) -> QuerySet[GameState]:
+    """The user's games on `shelf`, with each game; page them newest first by `<shelf>_at`."""
+    return GameState.objects.filter(user=user, **{shelf: True}).select_related("game")
+
+
+def user_favourites(*, user: User) -> list[Game]:
+    return [favourite.game for favourite in FavouriteGame.objects.filter(user=user).select_related("game")]
+
+
+def journal_entries(*, user: User) -> QuerySet[JournalEntry]:
+    """The user's journal, with each entry's game; page it newest first by `played_on`."""
+    return JournalEntry.objects.filter(user=user).select_related("game", "user")
+
+
+def journal_entry_get(*, entry_id: int) -> JournalEntry | None:
+    return (
+        JournalEntry.objects.filter(pk=entry_id, user__is_active=True).select_related("game", "user").first()
+    )
+
+
+@dataclass(frozen=True)
+class Stats:
+    shelves: dict[str, int]
+    finished_per_year: list[dict]
+    rating_histogram: dict[str, int]
+    journal_entries_this_year: int
+
+
+def user_stats(*, user: User, year: int) -> Stats:
+    """A user's numbers, in three queries whatever their size."""
+    states = GameState.objects.filter(user=user).aggregate(
+        **{shelf: Count("id", filter=Q(**{shelf: True})) for shelf in SHELVES},
+        **{f"rating_{value}": Count("id", filter=Q(rating=value)) for value in RATINGS},
+    )
+    finished = (
+        JournalEntry.objects.filter(user=user, finished=True)
+        .values("played_on__year")
+        .annotate(games=Count("game", distinct=True))
+        .order_by("-played_on__year")
+    )
+    return Stats(
+        shelves={shelf: states[shelf] for shelf in SHELVES},
+        finished_per_year=[{"year": row["played_on__year"], "games": row["games"]} for row in finished],
+        rating_histogram={str(value): states[f"rating_{value}"] for value in RATINGS},
+        journal_entries_this_year=JournalEntry.objects.filter(user=user, played_on__year=year).count(),
+    )
+
+
+# The catalogue: IGDB (games/igdb.py) merged with the games known here.
+
+logger = logging.getLogger(__name__)
+
+SOURCE_IGDB = "igdb"
+SOURCE_LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """
+    Games for a catalogue answer (IgdbGame or Game, the same attributes), and where they come from:
+    "igdb", or "local" when IGDB is not configured or failed and the database answered alone.
+    """
+
+    source: str
+    results: list
+
+
+def _catalogue_cache_key(kind: str, *parts) -> str:
+    # Hashed: user input never becomes a cache key as such (length, control characters).
+    digest = hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()
+    return f"igdb:{kind}:{digest}"
+
+
+def catalogue_search(*, text: str, limit: int) -> Catalogue:
+    """
+    Games whose name matches `text`: IGDB's matches (cached for IGDB_SEARCH_CACHE_SECONDS), then the
+    local games IGDB did not return (the same IGDB id is the same game), at most `limit` in all.
+    When IGDB fails, the local matches alone; when it fails and none match here, its error.
+    """
+    text = " ".join(text.split())
+    local = list(Game.objects.filter(name__icontains=text).order_by("name", "id")[:limit])
+    client = get_client()
+    if client is None:
+        return Catalogue(SOURCE_LOCAL, local)
+    key = _catalogue_cache_key("search", limit, text.casefold())
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = client.search(text, limit=limit)
+        except UpstreamError:
+            if not local:
+                raise
+            logger.warning("IGDB search failed; answering from the local catalogue.", exc_info=True)
+            return Catalogue(SOURCE_LOCAL, local)
+        cache.set(key, found, settings.IGDB_SEARCH_CACHE_SECONDS)
+    known = {game.igdb for game in found}
+    return Catalogue(SOURCE_IGDB, [*found, *(game for game in local if game.igdb not in known)][:limit])
+
+
+def games_most_shelved(*, limit: int) -> list[Game]:
+    """The local games on the most users' shelves (any shelf), in one query."""
+    on_a_shelf = Q(states__played=True) | Q(states__liked=True) | Q(states__backlog=True)
+    on_a_shelf |= Q(states__wishlist=True)
+    return list(
+        Game.objects.annotate(users_count=Count("states", filter=on_a_shelf))
+        .filter(users_count__gt=0)
+        .order_by("-users_count", "name", "id")[:limit]
+    )
+
+
+def catalogue_popular(*, limit: int) -> Catalogue:
+    """
+    IGDB's most popular games (cached for IGDB_POPULAR_CACHE_SECONDS); without IGDB, or when it
+    fails, the games most shelved here; when it fails and none are, its error.
+    """
+    client = get_client()
+    if client is None:
+        return Catalogue(SOURCE_LOCAL, games_most_shelved(limit=limit))
+    key = _catalogue_cache_key("popular", limit)
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = client.popular(limit=limit)
+        except UpstreamError:
+            local = games_most_shelved(limit=limit)
+            if not local:
+                raise
+            logger.warning("IGDB popular games failed; answering from the local catalogue.", exc_info=True)
+            return Catalogue(SOURCE_LOCAL, local)
+        cache.set(key, found, settings.IGDB_POPULAR_CACHE_SECONDS)
+    return Catalogue(SOURCE_IGDB, found)
+
+
+def games_with_stale_details(*, refreshed_before) -> list[int]:
+    """IGDB ids of the local games whose IGDB details are missing or older than `refreshed_before`."""
+    igdb_ids = (
+        Game.objects.filter(
+            Q(details_refreshed_at__isnull=True) | Q(details_refreshed_at__lt=refreshed_before)
+        )
+        .order_by("id")
+        .values_list("igdb", flat=True)
+    )
+    return [number for number in map(parse_igdb_id, igdb_ids) if number is not None]

@@ -9,6 +9,9 @@ IGDB = rf"(?P<igdb>{IGDB_ID_PATTERN})"
 
 urlpatterns = [
     path("", views.GameListView.as_view(), name="list"),
+    # Before the IGDB id routes, whose pattern these words would match.
+    re_path(r"^search/?$", views.GameSearchView.as_view(), name="search"),
+    re_path(r"^popular/?$", views.GamePopularView.as_view(), name="popular"),
     re_path(rf"^{IGDB}/state/?$", views.GameStateView.as_view(), name="state"),
     re_path(rf"^{IGDB}/?$", views.GameDetailView.as_view(), name="detail"),
 ]

@@ -1,22 +1,63 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from itertools import groupby
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from games import selectors, services
 from games.models import IGDB_ID_PATTERN, SHELVES, GameState
 from games.serializers import (
-    GameDetailSerializer,
+    CataloguePopularQuerySerializer,
+    CatalogueSearchQuerySerializer,
+    CatalogueSerializer,
+    FavouritesSerializer,
+    GameCatalogueDetailSerializer,
     GameStateSerializer,
     GameStateUpdateSerializer,
     GameSummarySerializer,
+    JournalEntryCreateSerializer,
+    JournalEntrySerializer,
+    JournalEntryUpdateSerializer,
+    JournalMonthSerializer,
+    ShelfEntrySerializer,
 )
 from overworld.exceptions import NotFoundError
-from overworld.schema import NOT_FOUND, UNAUTHORIZED, field_errors, path_parameter
+from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
+from overworld.schema import (
+    BAD_GATEWAY,
+    FORBIDDEN,
+    NOT_FOUND,
+    SERVICE_UNAVAILABLE,
+    THROTTLED,
+    UNAUTHORIZED,
+    field_errors,
+    path_parameter,
+)
+from users.models import USERNAME_URL_PATTERN
+from users.permissions import HasVerifiedEmail
+from users.selectors import user_get_active
+from users.serializers import StatsSerializer
 
 IGDB_PARAMETER = path_parameter("igdb", IGDB_ID_PATTERN, "The game's IGDB id.")
+UNVERIFIED = OpenApiResponse(
+    FORBIDDEN.response,
+    description="Only when EMAIL_VERIFICATION_REQUIRED is on: your e-mail address is not verified yet.",
+)
+USERNAME_PARAMETER = path_parameter("username", USERNAME_URL_PATTERN, "A username, in any letter case.")
+
+
+def owner_writes_permissions(request) -> list:
+    """Anyone reads; writing takes a token (and a verified address when the setting asks for one)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return [AllowAny()]
+    return [IsAuthenticated(), HasVerifiedEmail()]
 
 
 class GamePagination(PageNumberPagination):
@@ -45,22 +86,40 @@ class GameListView(ListAPIView):
 
 class GameDetailView(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "catalogue"
 
     @extend_schema(
         tags=["games"],
         summary="Game",
         parameters=[IGDB_PARAMETER],
-        description="A game, with how many users have it on each shelf.",
-        responses={200: GameDetailSerializer, 404: NOT_FOUND},
+        description=(
+            "A game, with how many users have it on each shelf, and its details from IGDB (summary, "
+            "genres, platforms, release date, cover, screenshots, developers): fetched and stored on "
+            "first view, fetched again when older than `IGDB_REFRESH_DAYS`. `source` says whether IGDB "
+            "stands behind them. When IGDB fails, a game known here is served as stored (`source: "
+            "local`); a game unknown here is then a 503 (or a 502). A game neither here nor in IGDB is "
+            "a 404."
+        ),
+        responses={
+            200: GameCatalogueDetailSerializer,
+            404: NOT_FOUND,
+            429: THROTTLED,
+            502: BAD_GATEWAY,
+            503: SERVICE_UNAVAILABLE,
+        },
     )
     def get(self, request, igdb: str):
+        source = services.game_details_ensure(igdb=igdb)
         game = selectors.game_get_with_shelf_counts(igdb=igdb)
         if game is None:
             raise NotFoundError(igdb)
-        return Response(GameDetailSerializer(game).data)
+        return Response(GameCatalogueDetailSerializer(game, context={"source": source}).data)
 
 
 class GameStateView(APIView):
+    permission_classes = [IsAuthenticated, HasVerifiedEmail]
+
     @extend_schema(
         tags=["games"],
         summary="Your shelves for a game",
@@ -84,8 +143,9 @@ class GameStateView(APIView):
         request=GameStateUpdateSerializer,
         responses={
             200: GameStateSerializer,
-            400: field_errors("GameStateUpdateError", [*SHELVES, "game"]),
+            400: field_errors("GameStateUpdateError", [*SHELVES, "rating", "game"]),
             401: UNAUTHORIZED,
+            403: UNVERIFIED,
             404: NOT_FOUND,
         },
     )
@@ -94,5 +154,261 @@ class GameStateView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         metadata = data.pop("game", None)
-        state = services.game_state_update(user=request.user, igdb=igdb, flags=data, metadata=metadata)
+        rating = {"rating": data.pop("rating")} if "rating" in data else {}
+        state = services.game_state_update(
+            user=request.user, igdb=igdb, flags=data, metadata=metadata, **rating
+        )
         return Response(GameStateSerializer(state).data)
+
+
+# A user's games, journal, favourites and stats (routed under /api/users/<username>/).
+
+
+class UserGamesView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["games"],
+        summary="A user's shelf",
+        description="The games on one of the user's shelves, most recently shelved first.",
+        parameters=[
+            USERNAME_PARAMETER,
+            OpenApiParameter("shelf", str, enum=list(SHELVES), required=True, description="Which shelf."),
+            *KEYSET_PARAMETERS,
+        ],
+        responses={
+            200: paginated(ShelfEntrySerializer),
+            400: field_errors("ShelfError", ["shelf", "cursor"]),
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, username: str):
+        user = user_get_active(username=username)
+        shelf = request.query_params.get("shelf", "")
+        if shelf not in SHELVES:
+            raise ValidationError({"shelf": [f"Choose one of: {', '.join(SHELVES)}."]})
+        paginator = KeysetPagination([f"-{shelf}_at", "-id"])
+        states = paginator.paginate_queryset(
+            selectors.user_shelf_states(user=user, shelf=shelf), request, view=self
+        )
+        return paginator.get_paginated_response(
+            ShelfEntrySerializer(states, many=True, context={"shelf": shelf}).data
+        )
+
+
+class JournalView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["journal"],
+        summary="A user's journal",
+        description=(
+            "Entries newest first (by the day played), grouped by year and month. A month can continue "
+            "on the next page."
+        ),
+        parameters=[USERNAME_PARAMETER, *KEYSET_PARAMETERS],
+        responses={200: paginated(JournalMonthSerializer), 400: INVALID_CURSOR, 404: NOT_FOUND},
+    )
+    def get(self, request, username: str):
+        user = user_get_active(username=username)
+        paginator = KeysetPagination(["-played_on", "-id"])
+        entries = paginator.paginate_queryset(selectors.journal_entries(user=user), request, view=self)
+        months = [
+            {"year": year, "month": month, "entries": list(group)}
+            for (year, month), group in groupby(
+                entries, key=lambda entry: (entry.played_on.year, entry.played_on.month)
+            )
+        ]
+        return paginator.get_paginated_response(JournalMonthSerializer(months, many=True).data)
+
+
+class JournalCreateView(APIView):
+    permission_classes = [IsAuthenticated, HasVerifiedEmail]
+
+    @extend_schema(
+        tags=["journal"],
+        summary="Write a journal entry",
+        request=JournalEntryCreateSerializer,
+        responses={
+            201: JournalEntrySerializer,
+            400: field_errors("JournalEntryError", [*JournalEntryCreateSerializer().fields]),
+            401: UNAUTHORIZED,
+            403: UNVERIFIED,
+        },
+    )
+    def post(self, request):
+        serializer = JournalEntryCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        igdb, metadata = data.pop("igdb"), data.pop("game", None)
+        entry = services.journal_entry_create(user=request.user, igdb=igdb, data=data, metadata=metadata)
+        return Response(JournalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class JournalEntryView(APIView):
+    def get_permissions(self):
+        return owner_writes_permissions(self.request)
+
+    @staticmethod
+    def entry(entry_id: int):
+        entry = selectors.journal_entry_get(entry_id=entry_id)
+        if entry is None:
+            raise NotFoundError(entry_id)
+        return entry
+
+    @extend_schema(
+        tags=["journal"], summary="A journal entry", responses={200: JournalEntrySerializer, 404: NOT_FOUND}
+    )
+    def get(self, request, entry_id: int):
+        return Response(JournalEntrySerializer(self.entry(entry_id)).data)
+
+    @extend_schema(
+        tags=["journal"],
+        summary="Edit a journal entry",
+        description="Owner only; any of the fields.",
+        request=JournalEntryUpdateSerializer,
+        responses={
+            200: JournalEntrySerializer,
+            400: field_errors("JournalEntryUpdateError", [*JournalEntryUpdateSerializer().fields]),
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def patch(self, request, entry_id: int):
+        entry = self.entry(entry_id)
+        serializer = JournalEntryUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.journal_entry_update(entry=entry, actor=request.user, data=serializer.validated_data)
+        return Response(JournalEntrySerializer(entry).data)
+
+    @extend_schema(
+        tags=["journal"],
+        summary="Delete a journal entry",
+        description="Owner only.",
+        responses={204: None, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def delete(self, request, entry_id: int):
+        services.journal_entry_delete(entry=self.entry(entry_id), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FavouritesView(APIView):
+    def get_permissions(self):
+        return owner_writes_permissions(self.request)
+
+    @extend_schema(
+        tags=["games"],
+        summary="A user's favourite games",
+        parameters=[USERNAME_PARAMETER],
+        responses={200: GameSummarySerializer(many=True), 404: NOT_FOUND},
+    )
+    def get(self, request, username: str):
+        user = user_get_active(username=username)
+        return Response(GameSummarySerializer(selectors.user_favourites(user=user), many=True).data)
+
+    @extend_schema(
+        tags=["games"],
+        summary="Choose your favourite games",
+        description="Owner only. Replaces the list, in the order given: up to 5 games known here.",
+        parameters=[USERNAME_PARAMETER],
+        request=FavouritesSerializer,
+        responses={
+            200: GameSummarySerializer(many=True),
+            400: field_errors("FavouritesError", ["games"]),
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def put(self, request, username: str):
+        user = user_get_active(username=username)
+        serializer = FavouritesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        games = services.favourites_set(
+            user=user, actor=request.user, igdb_ids=serializer.validated_data["games"]
+        )
+        return Response(GameSummarySerializer(games, many=True).data)
+
+
+class StatsView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        tags=["games"],
+        summary="A user's stats",
+        description=(
+            "Games per shelf, distinct games finished per year (from the journal), the rating histogram, "
+            "and journal entries this year."
+        ),
+        parameters=[USERNAME_PARAMETER],
+        responses={200: StatsSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, username: str):
+        user = user_get_active(username=username)
+        stats = selectors.user_stats(user=user, year=timezone.localdate().year)
+        return Response(StatsSerializer(stats).data)
+
+
+# The catalogue fed by IGDB: search and popular games.
+
+
+class GameSearchView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "catalogue"
+
+    @extend_schema(
+        tags=["games"],
+        summary="Search the catalogue",
+        description=(
+            "IGDB's matches for `q` (cached for `IGDB_SEARCH_CACHE_SECONDS`), then the games known here "
+            "that IGDB did not return, at most `limit`. Without IGDB credentials, or when IGDB fails, "
+            "the local matches alone, with `source: local`; when IGDB fails and nothing matches here, "
+            "a 503 (or a 502)."
+        ),
+        parameters=[CatalogueSearchQuerySerializer],
+        responses={
+            200: CatalogueSerializer,
+            400: field_errors("CatalogueSearchError", ["q", "limit"]),
+            429: THROTTLED,
+            502: BAD_GATEWAY,
+            503: SERVICE_UNAVAILABLE,
+        },
+    )
+    def get(self, request):
+        query = CatalogueSearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        catalogue = selectors.catalogue_search(text=data["q"], limit=data["limit"])
+        return Response(CatalogueSerializer(catalogue).data)
+
+
+class GamePopularView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "catalogue"
+
+    @extend_schema(
+        tags=["games"],
+        summary="Popular games",
+        description=(
+            "The most visited games on IGDB (its popularity data, cached for "
+            "`IGDB_POPULAR_CACHE_SECONDS`). Without IGDB credentials, or when IGDB fails, the games on "
+            "the most users' shelves here, with `source: local`; when IGDB fails and no game is shelved "
+            "here, a 503 (or a 502)."
+        ),
+        parameters=[CataloguePopularQuerySerializer],
+        responses={
+            200: CatalogueSerializer,
+            400: field_errors("CataloguePopularError", ["limit"]),
+            429: THROTTLED,
+            502: BAD_GATEWAY,
+            503: SERVICE_UNAVAILABLE,
+        },
+    )
+    def get(self, request):
+        query = CataloguePopularQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        catalogue = selectors.catalogue_popular(limit=query.validated_data["limit"])
+        return Response(CatalogueSerializer(catalogue).data)

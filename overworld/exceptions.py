@@ -6,12 +6,17 @@ them onto DRF's error bodies, so no view builds an error response by hand. Djang
 (404, 500, ...) are turned into JSON by `overworld.middleware.JsonErrorMiddleware`.
 """
 
+import logging
 from http import HTTPStatus
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import exceptions
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
@@ -43,6 +48,39 @@ class TooManyAttemptsError(DomainError):
         self.retry_after = retry_after
 
 
+class UpstreamError(DomainError):
+    """A service this API depends on (IGDB) answered something unusable: 502 Bad Gateway."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class UpstreamUnavailableError(UpstreamError):
+    """A service this API depends on cannot be reached, times out or is overloaded: 503, with Retry-After."""
+
+    def __init__(self, detail: str, retry_after: int | None = None):
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class BadGateway(exceptions.APIException):
+    status_code = 502
+    default_detail = "A service this API depends on answered badly."
+    default_code = "bad_gateway"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "A service this API depends on is unavailable; try again later."
+    default_code = "service_unavailable"
+
+    def __init__(self, detail: str | None = None, wait: int | None = None):
+        super().__init__(detail)
+        # DRF's exception handler turns `wait` into a Retry-After header.
+        self.wait = wait
+
+
 def validation_error_detail(error: DjangoValidationError) -> dict:
     """DRF's body for a Django ValidationError, keeping each message's code."""
     detail = get_error_detail(error)
@@ -66,6 +104,13 @@ def to_api_exception(exc: Exception) -> Exception:
         return exceptions.Throttled(wait=exc.retry_after, detail=exc.detail)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
+    if isinstance(exc, UpstreamUnavailableError):
+        return ServiceUnavailable(exc.detail, wait=exc.retry_after)
+    if isinstance(exc, UpstreamError):
+        return BadGateway(exc.detail)
+    dependency = unavailable_dependency(exc)
+    if dependency is not None:
+        return dependency_unavailable(dependency, exc)
     return exc
 
 
@@ -112,3 +157,34 @@ def azuma_exception_handler(exc, context):
         **fields,
     }
     return response
+
+
+# --- The database or the cache (Redis) is down: 503 with Retry-After, never a 500 ---
+
+# Seconds a client is asked to wait: a restarted PostgreSQL or Redis is usually back within that.
+DEPENDENCY_RETRY_AFTER_SECONDS = 5
+
+dependency_log = logging.getLogger("overworld.dependencies")
+
+
+def unavailable_dependency(exc: BaseException) -> str | None:
+    """
+    "database" or "cache" when `exc` says that dependency cannot be reached (refused, dropped, timed
+    out), else None. Django reconnects to the database on the next request (CONN_HEALTH_CHECKS) and
+    redis-py on the next command, so these answers stop by themselves once the dependency is back.
+    """
+    if isinstance(exc, DatabaseOperationalError | DatabaseInterfaceError):
+        return "database"
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        return "cache"
+    return None
+
+
+def dependency_unavailable(dependency: str, exc: BaseException) -> ServiceUnavailable:
+    """The 503 for a dependency that is down, logged on one line (a driver's message may span several)."""
+    dependency_log.warning(
+        "%s unavailable: %s: %s", dependency, exc.__class__.__name__, " ".join(str(exc).split())
+    )
+    return ServiceUnavailable(
+        f"The {dependency} is unavailable; try again shortly.", wait=DEPENDENCY_RETRY_AFTER_SECONDS
+    )

@@ -1,8 +1,15 @@
+import logging
+import re
+import time
+import uuid
 from http import HTTPStatus
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.functional import SimpleLazyObject, empty
 from rest_framework.response import Response
+
+from overworld.exceptions import dependency_unavailable, unavailable_dependency
 
 
 class JsonErrorMiddleware:
@@ -53,3 +60,78 @@ class RequestSizeLimitMiddleware:
                 status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             )
         return self.get_response(request)
+
+
+class DependencyUnavailableMiddleware:
+    """
+    A view outside DRF (the admin, the browsable API's log-in) that fails because the database or the
+    cache is down answers 503 JSON with Retry-After, as the API's views do (overworld.exceptions), rather
+    than a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        dependency = unavailable_dependency(exception)
+        if dependency is None:
+            return None
+        error = dependency_unavailable(dependency, exception)
+        return JsonResponse(
+            {"detail": error.detail}, status=error.status_code, headers={"Retry-After": str(error.wait)}
+        )
+
+
+request_log = logging.getLogger("overworld.request")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# What a load balancer or a client may send as a request id (UUIDs, hex, base64, trace ids); anything
+# else (too long, spaces, control characters) is replaced, so the log never carries it.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:=+/@-]{1,200}")
+
+
+def _user_id(request) -> int | None:
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        # Nothing asked who the user is; the log will not query the database to find out.
+        return None
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+class RequestLogMiddleware:
+    """
+    One line per request in the `overworld.request` log (INFO): method, path, status, duration in
+    milliseconds, user id and request id. The request id is the caller's X-Request-ID (a load
+    balancer's, say) when it looks like one, else a new one; it is `request.request_id` and goes back
+    in the X-Request-ID response header, so a client's report can be matched with the log. Headers,
+    query strings and bodies are never logged: they may carry tokens and passwords.
+
+    First in MIDDLEWARE: the duration and the status are those the client gets.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        request.request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.request_id
+        request_log.info(
+            "request",
+            extra={
+                "fields": {
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": _user_id(request),
+                    "request_id": request.request_id,
+                }
+            },
+        )
+        return response

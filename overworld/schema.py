@@ -26,6 +26,14 @@ UNAUTHORIZED = OpenApiResponse(_DETAIL, description="No token, or a malformed, e
 FORBIDDEN = OpenApiResponse(_DETAIL, description="Authenticated, but not allowed to do this.")
 NOT_FOUND = OpenApiResponse(_DETAIL, description='Not found: `{"detail": "Not found."}`.')
 THROTTLED = OpenApiResponse(_DETAIL, description="Too many requests; retry after `Retry-After` seconds.")
+BAD_GATEWAY = OpenApiResponse(_DETAIL, description="A service the API depends on (IGDB) answered badly.")
+SERVICE_UNAVAILABLE = OpenApiResponse(
+    _DETAIL,
+    description=(
+        "A service the API depends on (IGDB) is unreachable, slow or overloaded; retry after "
+        "`Retry-After` seconds."
+    ),
+)
 
 
 def field_errors(

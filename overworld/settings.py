@@ -11,7 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
+
+from overworld.email_config import email_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -86,8 +89,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: one log line per request, with the status and duration the client gets, and X-Request-ID.
+    "overworld.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "overworld.middleware.JsonErrorMiddleware",
+    # The database or the cache down: 503 JSON outside DRF too (DRF's views: overworld.exceptions).
+    "overworld.middleware.DependencyUnavailableMiddleware",
     # Serves the admin's and the API docs' assets (no CDN: the docs work offline), DEBUG on or off.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "overworld.middleware.RequestSizeLimitMiddleware",
@@ -125,6 +132,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer fails the request (503) within seconds rather than holding a worker
+# until gunicorn kills it; `?connect_timeout=N` in DATABASE_URL overrides.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # The cache holds what every worker process must share: throttle counters and the login lockout.
 # Redis when REDIS_URL is set; otherwise files on this machine, which its processes share.
@@ -134,6 +145,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "overworld"),
+        # Redis answers in a millisecond; one that does not answer in 2 s is down (503), not slow.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
     if REDIS_URL
     else {
@@ -209,6 +222,14 @@ REST_FRAMEWORK = {
             "login": "30/min",
             "password": "10/hour",
             "azuma": "60/min",
+            # Password reset requests, per client (users/emails.py).
+            "password_reset": "10/hour",
+            # E-mail verification and verification resends, per client.
+            "email_verify": "30/hour",
+            # E-mails one address may be sent on request (resets, verifications), whoever asks.
+            "email_address": "5/hour",
+            # Game search, popular games and game details, which may call IGDB.
+            "catalogue": "120/min",
         }.items()
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
@@ -229,13 +250,37 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
 }
 
+# The game catalogue from IGDB (games/igdb.py). Without IGDB_CLIENT_ID and IGDB_CLIENT_SECRET (a Twitch
+# application's credentials) the catalogue works from the local database alone.
+IGDB_CLIENT_ID = os.environ.get("IGDB_CLIENT_ID", "")
+IGDB_CLIENT_SECRET = os.environ.get("IGDB_CLIENT_SECRET", "")
+IGDB_API_URL = os.environ.get("IGDB_API_URL", "https://api.igdb.com/v4").rstrip("/")
+TWITCH_TOKEN_URL = os.environ.get("TWITCH_TOKEN_URL", "https://id.twitch.tv/oauth2/token")
+# Connect and read timeout of each request to IGDB or Twitch, in seconds.
+IGDB_TIMEOUT_SECONDS = env_int("IGDB_TIMEOUT_SECONDS", 4)
+# Retries after a timeout, a 429 or a 5xx (so at most 1 + this many attempts), with exponential backoff.
+IGDB_MAX_RETRIES = env_int("IGDB_MAX_RETRIES", 2)
+IGDB_RETRY_BACKOFF_SECONDS = 0.5
+# The longest an API request waits for IGDB in all (token, rate limit, attempts, pauses); under gunicorn's
+# timeout. Bulk imports (manage.py igdb_import) have no such bound.
+IGDB_REQUEST_BUDGET_SECONDS = env_int("IGDB_REQUEST_BUDGET_SECONDS", 15)
+# IGDB allows 4 requests per second per client id: every process claims its slots in the shared cache.
+IGDB_REQUESTS_PER_SECOND = env_int("IGDB_REQUESTS_PER_SECOND", 4)
+IGDB_SEARCH_CACHE_SECONDS = env_int("IGDB_SEARCH_CACHE_SECONDS", 60 * 60)
+IGDB_POPULAR_CACHE_SECONDS = env_int("IGDB_POPULAR_CACHE_SECONDS", 6 * 60 * 60)
+# A game's details are fetched again from IGDB when viewed this many days after the last fetch.
+IGDB_REFRESH_DAYS = env_int("IGDB_REFRESH_DAYS", 7)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Overworld API",
     "DESCRIPTION": (
         "The backend of Overworld, a social network for people who play video games: accounts, "
         "profiles, follows and game shelves.\n\n"
         "Authenticate with `Authorization: Token <token>` (or `Bearer <token>`), using the token "
-        "returned by register or login."
+        "returned by register or login.\n\n"
+        'Any endpoint may answer `503 {"detail"}` with `Retry-After` while the database or the cache '
+        "is unavailable. Every response carries an `X-Request-ID` header (the request's own when it "
+        "sends one), which the server's log names too."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -246,6 +291,8 @@ SPECTACULAR_SETTINGS = {
     "TAGS": [
         {"name": "users", "description": "Accounts, profiles and follows."},
         {"name": "games", "description": "The game catalogue and each user's shelves."},
+        {"name": "journal", "description": "Dated entries of what users played, with reviews."},
+        {"name": "activity", "description": "What users did, for their pages and their followers' feeds."},
         {"name": "health", "description": "Liveness and readiness probes."},
         {
             "name": "azuma",
@@ -278,14 +325,65 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 if any("*" in origin for origin in CORS_ALLOWED_ORIGINS):
     raise ImproperlyConfigured("CORS_ALLOWED_ORIGINS lists origins; a wildcard is not allowed.")
 CORS_URLS_REGEX = r"^/(api/|users$|user/)"
-CORS_EXPOSE_HEADERS = ["Retry-After", "Content-Disposition"]
+CORS_EXPOSE_HEADERS = ["Retry-After", "Content-Disposition", "X-Request-ID"]
+# A frontend may send its own request id, which the log then carries (RequestLogMiddleware).
+CORS_ALLOW_HEADERS = (*default_headers, "x-request-id")
 CORS_PREFLIGHT_MAX_AGE = 60 * 60
 
+# Readable lines ending in key=value pairs, or one JSON object per line for a pipeline (overworld/logs.py).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"()": "overworld.logs.KeyValueFormatter"},
+        "json": {"()": "overworld.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Logins, lockouts, logouts, password changes, deletions: user id and client, never a secret.
+    # overworld.request (one line per request, INFO) follows DJANGO_LOG_LEVEL: WARNING silences it.
     "loggers": {"overworld.security": {"level": "INFO"}},
 }
+
+# --- E-mail: password reset and address verification (users/emails.py) ---
+# The backend from EMAIL_URL (smtp://user:pass@host:587?tls=1, console://, ...) or the usual EMAIL_*
+# variables; with neither, the console while DEBUG is on (see overworld/email_config.py).
+_email = email_settings(os.environ, debug=DEBUG)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Overworld <noreply@localhost>")
+# Messages are handed to a background thread once the transaction commits: no request waits for the
+# mail server (nor shows by its timing whether a message was sent at all), and an outage is logged.
+EMAIL_SEND_IN_BACKGROUND = env_bool("EMAIL_SEND_IN_BACKGROUND", True)
+# The links in messages lead to the single-page frontend, which calls the API.
+FRONTEND_URL = os.environ.get("FRONTEND_URL", "http://localhost:3000").rstrip("/")
+if not FRONTEND_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"FRONTEND_URL must start with http:// or https://, not {FRONTEND_URL!r}.")
+FRONTEND_PASSWORD_RESET_PATH = os.environ.get("FRONTEND_PASSWORD_RESET_PATH", "/reset-password/{uid}/{token}")
+FRONTEND_EMAIL_VERIFICATION_PATH = os.environ.get("FRONTEND_EMAIL_VERIFICATION_PATH", "/verify-email/{key}")
+for _name, _path, _placeholders in (
+    ("FRONTEND_PASSWORD_RESET_PATH", FRONTEND_PASSWORD_RESET_PATH, ("{uid}", "{token}")),
+    ("FRONTEND_EMAIL_VERIFICATION_PATH", FRONTEND_EMAIL_VERIFICATION_PATH, ("{key}",)),
+):
+    if not _path.startswith("/") or not all(placeholder in _path for placeholder in _placeholders):
+        raise ImproperlyConfigured(f"{_name} must start with / and contain {' and '.join(_placeholders)}.")
+# Seconds a password reset link works (Django's token generator reads this setting). Default: 1 hour.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+# Seconds an e-mail verification link works. Default: 3 days.
+EMAIL_VERIFICATION_TIMEOUT = env_int("EMAIL_VERIFICATION_TIMEOUT", 3 * 24 * 60 * 60)
+# When true, a user whose address is not verified may read but not act on others: following and
+# profile edits (views with users.permissions.HasVerifiedEmail) answer 403 until the address is
+# verified. Logging in, logging out and managing the account always work; registration still returns
+# a token at once.
+EMAIL_VERIFICATION_REQUIRED = env_bool("EMAIL_VERIFICATION_REQUIRED", False)

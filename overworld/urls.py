@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from games import views as games_views
 from overworld.health import HealthView, ReadinessView
 from users import views as users_views
 
 urlpatterns = [
     path("api/users/", include("users.urls")),
     path("api/games/", include("games.urls")),
+    path("api/feed/", users_views.FeedView.as_view(), name="feed"),
+    path("api/journal/", games_views.JournalCreateView.as_view(), name="journal-create"),
+    path("api/journal/<int:entry_id>/", games_views.JournalEntryView.as_view(), name="journal-entry"),
     # The Azuma account API, at the exact paths its clients already use.
     path("users", users_views.AzumaRegisterView.as_view(), name="azuma-register"),
     path("user/login", users_views.AzumaLoginView.as_view(), name="azuma-login"),

@@ -10,7 +10,7 @@ from knox.models import AuthToken
 from games.models import GameState
 from overworld.exceptions import TooManyAttemptsError
 from users import services
-from users.models import Follow, User
+from users.models import Activity, Follow, User
 
 # Knox's own admin lists token digests; ours never shows them.
 admin.site.unregister(AuthToken)
@@ -111,12 +111,12 @@ class UserAdmin(DjangoUserAdmin):
         "following_count",
         "followers_count",
     )
-    list_filter = ("is_active", "is_staff", "is_superuser")
+    list_filter = ("is_active", "is_staff", "is_superuser", "email_verified")
     search_fields = ("username", "email")
     ordering = ("-date_joined",)
     readonly_fields = ("uuid", "date_joined", "last_login")
     fieldsets = (
-        (None, {"fields": ("username", "email", "password", "uuid")}),
+        (None, {"fields": ("username", "email", "email_verified", "password", "uuid")}),
         ("Profile", {"fields": ("bio", "location", "twitter")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
@@ -175,4 +175,18 @@ class TokenAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """Events are derived from what users do: staff read them, and may delete one, but never write one."""
+
+    list_display = ("actor", "verb", "game", "target", "shelf", "rating", "created_at")
+    list_filter = ("verb",)
+    search_fields = ("actor__username", "game__name", "target__username")
+    list_select_related = ("actor", "game", "target")
+    readonly_fields = ("actor", "verb", "game", "target", "journal_entry", "shelf", "rating", "created_at")
+
+    def has_add_permission(self, request):
         return False

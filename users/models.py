@@ -51,6 +51,10 @@ class User(AbstractUser):
         error_messages={"unique": "A user with that username already exists."},
     )
     email = models.EmailField(max_length=254)
+    email_verified = models.BooleanField(
+        default=False,
+        help_text="Whether the owner of the address has followed the link of a verification e-mail.",
+    )
     bio = models.TextField(max_length=500, blank=True, default="")
     location = models.CharField(max_length=100, blank=True, default="")
     twitter = models.CharField(max_length=15, blank=True, default="")
@@ -101,3 +105,36 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.followed_id}"
+
+
+class Activity(models.Model):
+    """
+    An event of a user's public activity, for their activity page and their followers' feeds:
+    a game put on a shelf, a rating, a journal entry, a follow. Undoing the act (taking the game
+    off the shelf, unfollowing, deleting the entry) removes its event.
+    """
+
+    class Verb(models.TextChoices):
+        SHELVED = "shelved", "put a game on a shelf"
+        RATED = "rated", "rated a game"
+        LOGGED = "logged", "wrote a journal entry"
+        FOLLOWED = "followed", "followed a user"
+
+    actor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activities")
+    verb = models.CharField(max_length=16, choices=Verb.choices)
+    game = models.ForeignKey("games.Game", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    target = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    journal_entry = models.ForeignKey(
+        "games.JournalEntry", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    shelf = models.CharField(max_length=16, blank=True, default="")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        # Pages are read newest first by id, per actor (a profile) or for a set of actors (a feed).
+        indexes = [models.Index(fields=["actor", "-id"], name="users_activity_actor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.verb} #{self.pk}"

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet, Subquery
 from knox.models import AuthToken
 
-from games.models import GameState
-from games.selectors import Shelves, user_shelves
+from games.models import Game, GameState
+from games.selectors import Shelves, user_favourites, user_shelves
 from overworld.exceptions import NotFoundError
-from users.models import Follow, User
+from users.models import Activity, Follow, User
 
 
 def user_get_active(*, username: str) -> User:
@@ -30,12 +31,13 @@ class Profile:
     shelves: Shelves
     following: list[int]
     followers: list[int]
+    favourites: list[Game]
 
 
 def user_profile_get(*, username: str) -> Profile:
     """
-    A user's public profile: the account, its four shelves and its follows (ids of active users,
-    newest first). Four queries, whatever the size of the lists.
+    A user's public profile: the account, its four shelves, its follows (ids of active users,
+    newest first) and its favourite games. Five queries, whatever the size of the lists.
     """
     user = user_get_active(username=username)
     return Profile(
@@ -51,6 +53,7 @@ def user_profile_get(*, username: str) -> Profile:
             .order_by("-created_at", "-id")
             .values_list("follower_id", flat=True)
         ),
+        favourites=user_favourites(user=user),
     )
 
 
@@ -80,3 +83,40 @@ def user_export_get(*, user: User) -> Export:
         shelves=list(GameState.objects.filter(user=user).select_related("game").order_by("-updated_at")),
         tokens=list(AuthToken.objects.filter(user=user).order_by("-created")),
     )
+
+
+def user_followers(*, user: User) -> QuerySet[Follow]:
+    """Follows of `user` by active users, with the follower; page them newest first by id."""
+    return Follow.objects.filter(followed=user, follower__is_active=True).select_related("follower")
+
+
+def user_following(*, user: User) -> QuerySet[Follow]:
+    """Follows by `user` of active users, with the followed user; page them newest first by id."""
+    return Follow.objects.filter(follower=user, followed__is_active=True).select_related("followed")
+
+
+def user_followed_ids(*, viewer: User, among: list[int]) -> set[int]:
+    """Which of the users `among` the viewer follows (one query, for a page of users)."""
+    if not viewer.is_authenticated or not among:
+        return set()
+    return set(
+        Follow.objects.filter(follower=viewer, followed_id__in=among).values_list("followed_id", flat=True)
+    )
+
+
+def _with_subjects(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    return activities.select_related("actor", "game", "target")
+
+
+def user_activity(*, user: User) -> QuerySet[Activity]:
+    """`user`'s events; page them newest first by id."""
+    return _with_subjects(Activity.objects.filter(actor=user))
+
+
+def user_feed(*, reader: User) -> QuerySet[Activity]:
+    """
+    The events of everyone `reader` follows, as one query however many they follow: the follows
+    are a subquery, and each actor's events are found by the (actor, id) index.
+    """
+    followed = Follow.objects.filter(follower=reader).values("followed_id")
+    return _with_subjects(Activity.objects.filter(actor__in=Subquery(followed), actor__is_active=True))

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from games.models import GameState
 from games.serializers import GameSummarySerializer
-from users.models import USERNAME_MAX_LENGTH, User
+from users.models import USERNAME_MAX_LENGTH, Activity, User
 
 # Bound what a client may make the server hash: long enough for any passphrase.
 PASSWORD_MAX_LENGTH = 4096
@@ -56,7 +56,7 @@ class CurrentUserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "bio", "location", "twitter", "date_joined"]
+        fields = ["id", "username", "email", "email_verified", "bio", "location", "twitter", "date_joined"]
         read_only_fields = fields
 
 
@@ -123,6 +123,9 @@ class ProfileSerializer(serializers.Serializer):
     email = serializers.EmailField(
         source="user.email", required=False, help_text="Only shown to the profile's owner."
     )
+    email_verified = serializers.BooleanField(
+        source="user.email_verified", required=False, help_text="Only shown to the profile's owner."
+    )
     bio = EmptyStringAsNullField(source="user.bio")
     location = EmptyStringAsNullField(source="user.location")
     twitter = EmptyStringAsNullField(source="user.twitter")
@@ -139,6 +142,17 @@ class ProfileSerializer(serializers.Serializer):
     )
     following_count = serializers.SerializerMethodField()
     followers_count = serializers.SerializerMethodField()
+    played_count = serializers.SerializerMethodField()
+    liked_count = serializers.SerializerMethodField()
+    backlog_count = serializers.SerializerMethodField()
+    wishlist_count = serializers.SerializerMethodField()
+    favourites = GameSummarySerializer(many=True, help_text="Up to 5 favourite games, in the owner's order.")
+    is_following = serializers.SerializerMethodField(
+        help_text="Whether you follow this user; null when anonymous or on your own profile."
+    )
+    follows_you = serializers.SerializerMethodField(
+        help_text="Whether this user follows you; null when anonymous or on your own profile."
+    )
 
     def get_following_count(self, profile) -> int:
         return len(profile.following)
@@ -146,10 +160,37 @@ class ProfileSerializer(serializers.Serializer):
     def get_followers_count(self, profile) -> int:
         return len(profile.followers)
 
+    def get_played_count(self, profile) -> int:
+        return len(profile.shelves.played)
+
+    def get_liked_count(self, profile) -> int:
+        return len(profile.shelves.liked)
+
+    def get_backlog_count(self, profile) -> int:
+        return len(profile.shelves.backlog)
+
+    def get_wishlist_count(self, profile) -> int:
+        return len(profile.shelves.wishlist)
+
+    def _viewer_id(self, profile) -> int | None:
+        viewer = self.context.get("viewer")
+        if viewer is None or not viewer.is_authenticated or viewer.pk == profile.user.pk:
+            return None
+        return viewer.pk
+
+    def get_is_following(self, profile) -> bool | None:
+        viewer_id = self._viewer_id(profile)
+        return None if viewer_id is None else viewer_id in profile.followers
+
+    def get_follows_you(self, profile) -> bool | None:
+        viewer_id = self._viewer_id(profile)
+        return None if viewer_id is None else viewer_id in profile.following
+
     def to_representation(self, profile):
         data = super().to_representation(profile)
         if not self.context.get("show_email"):
             data.pop("email")
+            data.pop("email_verified")
         return data
 
 
@@ -199,6 +240,7 @@ class ExportAccountSerializer(serializers.ModelSerializer):
             "uuid",
             "username",
             "email",
+            "email_verified",
             "bio",
             "location",
             "twitter",
@@ -248,3 +290,81 @@ class ExportSerializer(serializers.Serializer):
     followers = ExportFollowSerializer(many=True)
     shelves = ExportShelfSerializer(many=True)
     tokens = ExportTokenSerializer(many=True, help_text="Your active sessions (never their secrets).")
+
+
+class UserListItemSerializer(serializers.Serializer):
+    """A user in a followers or following list."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    followed_by_you = serializers.SerializerMethodField(
+        help_text="Whether you follow this user; null when anonymous."
+    )
+
+    def get_followed_by_you(self, user) -> bool | None:
+        followed_ids = self.context.get("followed_ids")
+        return None if followed_ids is None else user.pk in followed_ids
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """An event: who (`actor`) did what (`verb`) to which game or user, and when."""
+
+    actor = UserRefSerializer()
+    game = GameSummarySerializer(allow_null=True)
+    user = UserRefSerializer(source="target", allow_null=True, help_text="The user followed, for `followed`.")
+    shelf = serializers.CharField(allow_null=True, help_text="The shelf, for `shelved`.")
+    journal_entry = serializers.IntegerField(source="journal_entry_id", allow_null=True)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "verb", "actor", "game", "user", "shelf", "rating", "journal_entry", "created_at"]
+        read_only_fields = fields
+
+    def to_representation(self, activity):
+        data = super().to_representation(activity)
+        data["shelf"] = data["shelf"] or None
+        return data
+
+
+class FinishedYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    games = serializers.IntegerField(help_text="Distinct games finished that year (from the journal).")
+
+
+class StatsSerializer(serializers.Serializer):
+    shelves = serializers.DictField(child=serializers.IntegerField(), help_text="Games per shelf.")
+    finished_per_year = FinishedYearSerializer(many=True)
+    rating_histogram = serializers.DictField(
+        child=serializers.IntegerField(), help_text='Games rated each value: {"1": n, ..., "10": n}.'
+    )
+    journal_entries_this_year = serializers.IntegerField()
+
+
+# Password reset and e-mail verification.
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="The address of the account.")
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="The `uid` of the reset link.")
+    token = serializers.CharField(max_length=128, help_text="The `token` of the reset link.")
+    new_password = PasswordField()
+
+
+class EmailVerifySerializer(serializers.Serializer):
+    key = serializers.CharField(max_length=256, help_text="The `key` of the verification link.")
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class EmailVerifiedSerializer(serializers.Serializer):
+    email_verified = serializers.BooleanField(help_text="Always true: the address is verified.")

@@ -1,17 +1,26 @@
 """Writes of the users app: accounts, tokens, profiles and follows."""
 
+import math
+import re
+
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import BaseUserManager
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from knox.models import AuthToken
 
-from overworld.exceptions import ForbiddenError
-from users import security
-from users.models import Follow, User
+from overworld.exceptions import ForbiddenError, TooManyAttemptsError
+from users import emails, security
+from users.models import Activity, Follow, User
+from users.throttling import EmailAddressThrottle
 
 # Every route under /api/users/ whose first segment could be mistaken for a username, and the ones
 # planned there; a test checks that every route of users/urls.py is listed.
@@ -95,7 +104,8 @@ def _raise_if_errors(errors: dict[str, list[ValidationError]]) -> None:
 def user_register(*, username: str, email: str, password: str) -> User:
     """
     Creates an account, applying every rule: username shape, reserved names, case-insensitive
-    uniqueness of username and e-mail, and the password validators.
+    uniqueness of username and e-mail, and the password validators. A verification link is mailed
+    to the address once the account exists.
 
     Two concurrent registrations of one name are settled by the database's unique index: the loser
     gets the same field error as a sequential duplicate.
@@ -115,6 +125,7 @@ def user_register(*, username: str, email: str, password: str) -> User:
             user.save()
     except IntegrityError as error:
         _raise_for_integrity_error(error)
+    _email_verification_offer(user=user)
     return user
 
 
@@ -174,6 +185,7 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
     """
     Updates the profile fields present in `data` (any of PROFILE_FIELDS; anything else is
     ignored). Only the owner may do it; a new username or e-mail keeps every rule of registration.
+    A new e-mail address is unverified, and gets a verification link.
     """
     if actor.pk != user.pk:
         raise ForbiddenError("You can only edit your own profile.")
@@ -190,6 +202,10 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
             "email": _email_errors(email=changes["email"], instance=user) if "email" in changes else [],
         }
     )
+    email_changed = "email" in changes and changes["email"].lower() != user.email.lower()
+    if email_changed:
+        # A new address is unverified until its owner follows the link sent to it.
+        changes["email_verified"] = False
     for field, value in changes.items():
         setattr(user, field, value)
     try:
@@ -197,6 +213,8 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
             user.save(update_fields=list(changes))
     except IntegrityError as error:
         _raise_for_integrity_error(error)
+    if email_changed:
+        _email_verification_offer(user=user)
     return user
 
 
@@ -280,10 +298,168 @@ def user_follow(*, follower: User, followed: User) -> Follow:
     """Makes `follower` follow `followed`. Following twice (or twice at once) is one follow."""
     if follower.pk == followed.pk:
         raise ValidationError({"username": ["You cannot follow yourself."]})
-    follow, _ = Follow.objects.get_or_create(follower=follower, followed=followed)
+    with transaction.atomic():
+        follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
+        if created:
+            activity_record(actor=follower, verb=Activity.Verb.FOLLOWED, target=followed)
     return follow
 
 
 def user_unfollow(*, follower: User, followed: User) -> None:
     """Ends a follow; unfollowing someone you don't follow changes nothing."""
-    Follow.objects.filter(follower=follower, followed=followed).delete()
+    with transaction.atomic():
+        Follow.objects.filter(follower=follower, followed=followed).delete()
+        activity_remove(actor=follower, verb=Activity.Verb.FOLLOWED, target=followed)
+
+
+def activity_record(*, actor: User, verb: str, **subject) -> Activity:
+    """Publishes an event of `actor`'s activity (`subject`: game, target, journal_entry, shelf, rating)."""
+    return Activity.objects.create(actor=actor, verb=verb, **subject)
+
+
+def activity_remove(*, actor: User, verb: str, **subject) -> None:
+    """Withdraws the events of an act that was undone."""
+    Activity.objects.filter(actor=actor, verb=verb, **subject).delete()
+
+
+# Password reset and e-mail verification; users/emails.py renders and sends the messages.
+
+PASSWORD_RESET_INVALID = "This password reset link is invalid or has expired."  # noqa: S105 - a message
+EMAIL_VERIFICATION_INVALID = "This verification link is invalid or has expired."
+EMAIL_ALREADY_VERIFIED = "Your e-mail address is already verified."
+TOO_MANY_EMAILS = "Too many e-mails were asked for this address; try again later."
+_EMAIL_VERIFICATION_SALT = "users.services.email-verification"
+# The decoded uid of a reset link: a user id (bounded, so that no lookup overflows an integer column).
+_USER_ID_PATTERN = re.compile(r"[0-9]{1,18}")
+
+
+def _email_address_quota_take(*, address: str) -> None:
+    """Counts a message to `address` (THROTTLE_EMAIL_ADDRESS); TooManyAttemptsError past the rate."""
+    throttle = EmailAddressThrottle(address)
+    if not throttle.allow_request(None, None):
+        raise TooManyAttemptsError(TOO_MANY_EMAILS, retry_after=max(1, math.ceil(throttle.wait() or 1)))
+
+
+def password_reset_uid(*, user: User) -> str:
+    """The `uid` of a reset link, as Django's own reset views make it."""
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def _password_reset_user_id(uid: str) -> int | None:
+    try:
+        decoded = urlsafe_base64_decode(uid).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return int(decoded) if _USER_ID_PATTERN.fullmatch(decoded) else None
+
+
+def user_password_reset_request(*, email: str, request: HttpRequest | None = None) -> None:
+    """
+    Mails a password reset link to the active account with this address, if there is one. Nothing
+    tells whether there is: the caller answers the same either way, an unknown address runs the same
+    query and counts against the same per-address limit, and the message leaves after the response
+    (users/emails.py), so that its delivery does not show in the timing either.
+    """
+    _email_address_quota_take(address=email)
+    user = User.objects.with_email(email).filter(is_active=True).first()
+    client = security.client_address(request)
+    if user is None or not user.has_usable_password():
+        security.security_log.info("password reset asked for no account client=%s", client)
+        return
+    token = default_token_generator.make_token(user)
+    message = emails.password_reset_message(user=user, uid=password_reset_uid(user=user), token=token)
+    emails.send(message, kind=emails.PASSWORD_RESET, user_id=user.pk)
+    security.security_log.info("password reset asked user=%s client=%s", user.pk, client)
+
+
+def user_password_reset_confirm(
+    *, uid: str, token: str, new_password: str, request: HttpRequest | None = None
+) -> User:
+    """
+    Sets a new password with the `uid` and `token` of a reset link. The token is Django's: it dies
+    after PASSWORD_RESET_TIMEOUT seconds and as soon as the password, the address or the last login
+    changes, so it works once. The new password passes the validators like any other, and every
+    token of the user is revoked. Following the link proves the mailbox is the user's: the address
+    becomes verified.
+    """
+    user_id = _password_reset_user_id(uid)
+    with transaction.atomic():
+        # Locked: two requests with one link cannot both pass the check before either changes it.
+        users = User.objects.select_for_update().filter(pk=user_id, is_active=True)
+        user = users.first() if user_id is not None else None
+        if user is None or not default_token_generator.check_token(user, token):
+            raise ValidationError({"token": [ValidationError(PASSWORD_RESET_INVALID, code="invalid_token")]})
+        user_password_set(user=user, password=new_password, request=request, field="new_password")
+        if not user.email_verified:
+            user.email_verified = True
+            user.save(update_fields=["email_verified"])
+    security.security_log.info("password reset user=%s client=%s", user.pk, security.client_address(request))
+    return user
+
+
+def _email_verification_signer() -> signing.TimestampSigner:
+    # "." rather than ":" between the parts: the key travels in a URL path.
+    return signing.TimestampSigner(salt=_EMAIL_VERIFICATION_SALT, sep=".")
+
+
+def _email_fingerprint(email: str) -> str:
+    # Binds a key to one address without writing the address into the key (links end up in logs).
+    return salted_hmac(_EMAIL_VERIFICATION_SALT, email.lower()).hexdigest()[:32]
+
+
+def email_verification_key(*, user: User) -> str:
+    """The key of a link verifying the user's current address: signed, dated, bound to the address."""
+    return _email_verification_signer().sign_object([user.pk, _email_fingerprint(user.email)])
+
+
+def _email_verification_mail(*, user: User) -> None:
+    message = emails.email_verification_message(user=user, key=email_verification_key(user=user))
+    emails.send(message, kind=emails.EMAIL_VERIFICATION, user_id=user.pk)
+
+
+def _email_verification_offer(*, user: User) -> None:
+    """
+    The verification message of a registration or an address change. Within the per-address limit
+    only: a refused message does not refuse the account or the change (the user can ask again).
+    """
+    try:
+        _email_address_quota_take(address=user.email)
+    except TooManyAttemptsError:
+        security.security_log.warning("verification e-mail not sent: address limit user=%s", user.pk)
+        return
+    _email_verification_mail(user=user)
+
+
+def user_email_verification_send(*, user: User) -> None:
+    """Mails the user a new verification link, within the per-address limit."""
+    if user.email_verified:
+        raise ValidationError(EMAIL_ALREADY_VERIFIED, code="already_verified")
+    _email_address_quota_take(address=user.email)
+    _email_verification_mail(user=user)
+
+
+def user_email_verify(*, key: str) -> User:
+    """
+    Marks the address verified with the key of a verification link. A key works for
+    EMAIL_VERIFICATION_TIMEOUT seconds and only while the account has the address it was sent to;
+    using it again changes nothing.
+    """
+    try:
+        payload = _email_verification_signer().unsign_object(key, max_age=settings.EMAIL_VERIFICATION_TIMEOUT)
+    except signing.BadSignature:  # SignatureExpired included
+        payload = None
+    user = None
+    if (
+        isinstance(payload, list)
+        and len(payload) == 2
+        and isinstance(payload[0], int)
+        and isinstance(payload[1], str)
+    ):
+        user = User.objects.filter(pk=payload[0], is_active=True).first()
+    if user is None or not constant_time_compare(_email_fingerprint(user.email), payload[1]):
+        raise ValidationError({"key": [ValidationError(EMAIL_VERIFICATION_INVALID, code="invalid_key")]})
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+        security.security_log.info("e-mail verified user=%s", user.pk)
+    return user

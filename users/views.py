@@ -1,11 +1,12 @@
 from django.utils.cache import add_never_cache_headers
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from overworld.exceptions import NotFoundError, azuma_exception_handler
+from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
 from overworld.schema import (
     FORBIDDEN,
     NOT_FOUND,
@@ -18,26 +19,41 @@ from overworld.schema import (
 from users import selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_URL_PATTERN
+from users.permissions import HasVerifiedEmail
 from users.serializers import (
+    ActivitySerializer,
     AuthResponseSerializer,
     AzumaLoginSerializer,
     AzumaRegisterSerializer,
     AzumaUpdateSerializer,
     AzumaUserSerializer,
     CurrentUserSerializer,
+    DetailSerializer,
+    EmailVerifiedSerializer,
+    EmailVerifySerializer,
     ExportSerializer,
     FollowResultSerializer,
     LoginSerializer,
     PasswordChangeSerializer,
     PasswordConfirmSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
     ProfileSerializer,
     ProfileUpdateSerializer,
     RegisterSerializer,
     TokenSerializer,
+    UserListItemSerializer,
     UsernameSerializer,
     UserSerializer,
 )
-from users.throttling import AzumaThrottle, LoginThrottle, PasswordThrottle, RegisterThrottle
+from users.throttling import (
+    AzumaThrottle,
+    EmailVerifyThrottle,
+    LoginThrottle,
+    PasswordResetThrottle,
+    PasswordThrottle,
+    RegisterThrottle,
+)
 
 PROFILE_UPDATE_ERRORS = field_errors(
     "ProfileUpdateError", ["username", "email", "bio", "location", "twitter"]
@@ -222,12 +238,13 @@ class ProfileView(APIView):
     def get_permissions(self):
         if self.request.method in ("GET", "HEAD", "OPTIONS"):
             return [AllowAny()]
-        return [IsAuthenticated()]
+        return [IsAuthenticated(), HasVerifiedEmail()]
 
     def profile_response(self, username: str) -> Response:
         profile = selectors.user_profile_get(username=username)
         show_email = self.request.user.is_authenticated and self.request.user.pk == profile.user.pk
-        return Response(ProfileSerializer(profile, context={"show_email": show_email}).data)
+        context = {"show_email": show_email, "viewer": self.request.user}
+        return Response(ProfileSerializer(profile, context=context).data)
 
     @extend_schema(
         tags=["users"],
@@ -282,6 +299,7 @@ class ProfileView(APIView):
 
 
 class FollowView(APIView):
+    permission_classes = [IsAuthenticated, HasVerifiedEmail]
     following = True
 
     @extend_schema(
@@ -293,6 +311,7 @@ class FollowView(APIView):
             200: FollowResultSerializer,
             400: field_errors("FollowError", ["username"]),
             401: UNAUTHORIZED,
+            403: FORBIDDEN,
             404: NOT_FOUND,
         },
     )
@@ -319,11 +338,96 @@ class UnfollowView(FollowView):
             200: FollowResultSerializer,
             400: field_errors("UnfollowError", ["username"]),
             401: UNAUTHORIZED,
+            403: FORBIDDEN,
             404: NOT_FOUND,
         },
     )
     def post(self, request):
         return super().post(request)
+
+
+# Per-user lists: public, keyset-paged newest first.
+
+
+class PublicUserListView(APIView):
+    """A public, paged list about the user named in the URL."""
+
+    permission_classes = [AllowAny]
+
+    def page(self, queryset, ordering: list[str]) -> tuple[list, KeysetPagination]:
+        paginator = KeysetPagination(ordering)
+        return paginator.paginate_queryset(queryset, self.request, view=self), paginator
+
+
+class FollowListView(PublicUserListView):
+    direction = "followers"
+
+    def get(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        if self.direction == "followers":
+            follows, paginator = self.page(selectors.user_followers(user=user), ["-id"])
+            users = [follow.follower for follow in follows]
+        else:
+            follows, paginator = self.page(selectors.user_following(user=user), ["-id"])
+            users = [follow.followed for follow in follows]
+        followed_ids = (
+            selectors.user_followed_ids(viewer=request.user, among=[user.pk for user in users])
+            if request.user.is_authenticated
+            else None
+        )
+        data = UserListItemSerializer(users, many=True, context={"followed_ids": followed_ids}).data
+        return paginator.get_paginated_response(data)
+
+
+FOLLOW_LIST_SCHEMA = {
+    "tags": ["users"],
+    "parameters": [USERNAME_PARAMETER, *KEYSET_PARAMETERS],
+    "responses": {200: paginated(UserListItemSerializer), 400: INVALID_CURSOR, 404: NOT_FOUND},
+}
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Followers", description="Newest follower first.", **FOLLOW_LIST_SCHEMA)
+)
+class FollowersView(FollowListView):
+    direction = "followers"
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Following", description="The users this user follows, newest first.", **FOLLOW_LIST_SCHEMA
+    )
+)
+class FollowingView(FollowListView):
+    direction = "following"
+
+
+class ActivityView(PublicUserListView):
+    @extend_schema(
+        tags=["activity"],
+        summary="A user's activity",
+        description="Their events, newest first: games shelved, ratings, journal entries, follows.",
+        parameters=[USERNAME_PARAMETER, *KEYSET_PARAMETERS],
+        responses={200: paginated(ActivitySerializer), 400: INVALID_CURSOR, 404: NOT_FOUND},
+    )
+    def get(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        activities, paginator = self.page(selectors.user_activity(user=user), ["-id"])
+        return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)
+
+
+class FeedView(APIView):
+    @extend_schema(
+        tags=["activity"],
+        summary="Your feed",
+        description="The events of everyone you follow, newest first.",
+        parameters=KEYSET_PARAMETERS,
+        responses={200: paginated(ActivitySerializer), 400: INVALID_CURSOR, 401: UNAUTHORIZED},
+    )
+    def get(self, request):
+        paginator = KeysetPagination(["-id"])
+        activities = paginator.paginate_queryset(selectors.user_feed(reader=request.user), request, view=self)
+        return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)
 
 
 # The Azuma account API, at its own paths, over the same accounts, tokens and services.
@@ -425,3 +529,112 @@ class AzumaUpdateView(AzumaView):
             request=request,
         )
         return Response(AzumaUserSerializer(user).data)
+
+
+# Password reset and e-mail verification. The messages leave after the response (users/emails.py).
+
+RESET_LINK_SENT = "If an account has this e-mail address, a link to reset its password was sent to it."
+VERIFICATION_SENT = "A verification link has been sent to your e-mail address."
+EMAIL_THROTTLED = OpenApiResponse(
+    THROTTLED.response,
+    description="Throttled: too many requests from this client, or too many e-mails asked for this address.",
+)
+
+
+class PasswordResetView(CredentialsView):
+    throttle_classes = [PasswordResetThrottle]
+
+    @extend_schema(
+        tags=["users"],
+        summary="Ask for a password reset link",
+        description=(
+            "Always `202` with the same body, whether or not an account has this address: when one "
+            "does, it is mailed a link to the frontend with a `uid` and a `token`, which work once, for "
+            "`PASSWORD_RESET_TIMEOUT` seconds. Limited per client and per address."
+        ),
+        request=PasswordResetSerializer,
+        responses={
+            202: DetailSerializer,
+            400: field_errors("PasswordResetError", ["email"]),
+            429: EMAIL_THROTTLED,
+        },
+    )
+    def post(self, request):
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_password_reset_request(request=request, **serializer.validated_data)
+        return never_cached(Response({"detail": RESET_LINK_SENT}, status=status.HTTP_202_ACCEPTED))
+
+
+class PasswordResetConfirmView(CredentialsView):
+    throttle_classes = [PasswordThrottle]
+
+    @extend_schema(
+        tags=["users"],
+        summary="Reset the password with a reset link",
+        description=(
+            "The `uid` and `token` of the link, and the new password, which passes the same rules as at "
+            "registration. Every token of the user is revoked (log in again); the link stops working, "
+            "and the e-mail address counts as verified. A used, expired or malformed link is a `400` "
+            "on `token`."
+        ),
+        request=PasswordResetConfirmSerializer,
+        responses={
+            204: None,
+            400: field_errors("PasswordResetConfirmError", ["uid", "token", "new_password"]),
+            429: THROTTLED,
+        },
+    )
+    def post(self, request):
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_password_reset_confirm(request=request, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailVerifyView(CredentialsView):
+    # The key is the credential: it works on any device, logged in or not.
+    throttle_classes = [EmailVerifyThrottle]
+
+    @extend_schema(
+        tags=["users"],
+        summary="Verify your e-mail address",
+        description=(
+            "With the `key` of the link mailed at registration, at an address change or on request. A "
+            "key works for `EMAIL_VERIFICATION_TIMEOUT` seconds, while the account keeps that address; "
+            "using it again changes nothing."
+        ),
+        request=EmailVerifySerializer,
+        responses={
+            200: EmailVerifiedSerializer,
+            400: field_errors("EmailVerifyError", ["key"]),
+            429: THROTTLED,
+        },
+    )
+    def post(self, request):
+        serializer = EmailVerifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_email_verify(**serializer.validated_data)
+        return Response({"email_verified": True})
+
+
+class EmailVerificationResendView(APIView):
+    throttle_classes = [EmailVerifyThrottle]
+
+    @extend_schema(
+        tags=["users"],
+        summary="Send the verification e-mail again",
+        description="A new link to your current address. Limited per client and per address.",
+        request=None,
+        responses={
+            202: DetailSerializer,
+            400: field_errors(
+                "EmailVerificationResendError", [], description="The address is already verified."
+            ),
+            401: UNAUTHORIZED,
+            429: EMAIL_THROTTLED,
+        },
+    )
+    def post(self, request):
+        services.user_email_verification_send(user=request.user)
+        return Response({"detail": VERIFICATION_SENT}, status=status.HTTP_202_ACCEPTED)

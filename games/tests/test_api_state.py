@@ -5,7 +5,7 @@ from games.tests.factories import GameFactory
 
 pytestmark = pytest.mark.django_db
 
-ALL_FALSE = {"played": False, "liked": False, "backlog": False, "wishlist": False}
+ALL_FALSE = {"played": False, "liked": False, "backlog": False, "wishlist": False, "rating": None}
 
 
 def url(igdb="26226"):

@@ -121,3 +121,10 @@ def test_staff_sets_a_shelf_and_its_timestamp_follows(staff_client, user, game):
 )
 def test_admin_pages_render(staff_client, user, url):
     assert staff_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/games/journalentry/", "/admin/games/favouritegame/", "/admin/users/activity/"]
+)
+def test_profile_extras_admin_pages_render(staff_client, user, url):
+    assert staff_client.get(url).status_code == 200

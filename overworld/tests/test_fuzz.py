@@ -41,7 +41,7 @@ def _keep_the_test_database_connection():
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     # The same examples on every run: CI is reproducible, and bounded in time.
     derandomize=True,

@@ -113,7 +113,7 @@ def test_deactivated_user_is_404(api_client, user):
 
 
 def test_profile_query_count_does_not_grow_with_the_data(api_client, user, django_assert_num_queries):
-    with django_assert_num_queries(4) as empty:
+    with django_assert_num_queries(5) as empty:
         api_client.get("/api/users/madeline")
 
     for game in GameFactory.create_batch(200):
@@ -271,3 +271,40 @@ def test_anonymous_update_is_401(api_client, user):
 
 def test_update_of_unknown_user_is_404(auth_client):
     assert auth_client.patch(url("nobody"), {"bio": "x"}).status_code == 404
+
+
+# The rest of the profile: relationship, counts, favourites
+
+
+def test_relationship_is_shown_to_an_authenticated_viewer(auth_client, user, other_user):
+    FollowFactory(follower=other_user, followed=user)
+
+    body = auth_client.get("/api/users/theo").json()
+
+    assert (body["is_following"], body["follows_you"]) == (False, True)
+    auth_client.post("/api/users/follow/", {"username": "theo"})
+    body = auth_client.get("/api/users/theo").json()
+    assert (body["is_following"], body["follows_you"]) == (True, True)
+
+
+def test_relationship_is_null_for_anonymous_and_for_yourself(api_client, auth_client, user):
+    anonymous = api_client.get("/api/users/madeline").json()
+    own = auth_client.get("/api/users/madeline").json()
+
+    assert (anonymous["is_following"], anonymous["follows_you"]) == (None, None)
+    assert (own["is_following"], own["follows_you"]) == (None, None)
+
+
+def test_shelf_counts_on_the_profile(api_client, user):
+    for game in GameFactory.create_batch(3):
+        GameStateFactory(user=user, game=game, played=True, played_at=game.created_at)
+    GameStateFactory(user=user, on_all_shelves=True)
+
+    body = api_client.get("/api/users/madeline").json()
+
+    assert (body["played_count"], body["liked_count"], body["backlog_count"], body["wishlist_count"]) == (
+        4,
+        1,
+        1,
+        1,
+    )

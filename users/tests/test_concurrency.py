@@ -4,12 +4,14 @@ from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
 import pytest
+from django.core import mail
 from django.db import connection
 from rest_framework.test import APIClient
 
 from users import services
 from users.models import Follow, User
 from users.tests.factories import UserFactory
+from users.tests.mailbox import reset_payload
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -81,3 +83,19 @@ def test_simultaneous_shelf_updates_keep_one_row():
     assert statuses == [200] * 12
     state = user.game_states.get()
     assert (state.played, state.liked, state.backlog, state.wishlist) == (True, True, True, True)
+
+
+def test_one_reset_link_used_twice_at_once_resets_once():
+    user = UserFactory(username="madeline", email="madeline@example.com")
+    services.user_password_reset_request(email="madeline@example.com")
+    link = reset_payload(mail.outbox[0], "")
+
+    def confirm(index):
+        body = {**link, "new_password": f"racing-passphrase-{index}"}
+        return APIClient().post("/api/users/password/reset/confirm/", body).status_code
+
+    statuses = run_at_once(2, confirm)
+
+    assert sorted(statuses) == [204, 400]
+    user.refresh_from_db()
+    assert user.check_password(f"racing-passphrase-{statuses.index(204)}")

@@ -1,0 +1,66 @@
+"""
+The two log formats, chosen by DJANGO_LOG_FORMAT: `text` (the default), one readable line per record
+ending in key=value pairs, or `json`, one JSON object per line for a log pipeline.
+
+A record's structured fields travel in `extra={"fields": {...}}` (the request log of
+`overworld.middleware.RequestLogMiddleware` does so); both formats print them after the usual time,
+level, logger and message.
+"""
+
+import json
+import logging
+from datetime import UTC, datetime
+
+# Characters that would make a key=value line ambiguous: a value holding one of these is quoted.
+_NEEDS_QUOTES = frozenset(' "=\\')
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    moment = datetime.fromtimestamp(record.created, tz=UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _fields(record: logging.LogRecord) -> dict:
+    fields = getattr(record, "fields", None)
+    return fields if isinstance(fields, dict) else {}
+
+
+def _key_value(value) -> str:
+    if value is None:
+        return "-"
+    text = str(value)
+    # A path is user input: quoting (with JSON's escapes) keeps a crafted one from forging a line.
+    if text and text.isascii() and text.isprintable() and not _NEEDS_QUOTES.intersection(text):
+        return text
+    return json.dumps(text)
+
+
+class KeyValueFormatter(logging.Formatter):
+    """`2026-01-31T12:00:00.000Z INFO overworld.request request method=GET path=/healthz status=200 ...`"""
+
+    def format(self, record: logging.LogRecord) -> str:
+        pairs = "".join(f" {key}={_key_value(value)}" for key, value in _fields(record).items())
+        line = f"{_timestamp(record)} {record.levelname} {record.name} {record.getMessage()}{pairs}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        if record.stack_info:
+            line += "\n" + self.formatStack(record.stack_info)
+        return line
+
+
+class JsonFormatter(logging.Formatter):
+    """`{"time": ..., "level": ..., "logger": ..., "message": ..., <fields>}`, a traceback as "exception"."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": _timestamp(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            **_fields(record),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, default=str)

@@ -1,0 +1,22 @@
+import pytest
+
+from users.tests.mailbox import FRONTEND_URL
+
+
+@pytest.fixture(autouse=True)
+def _frontend_url(settings):
+    settings.FRONTEND_URL = FRONTEND_URL
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """
+    Calls `call(*args, **kwargs)` (a request, a service), then the on-commit hooks it left, as the end
+    of a real transaction would: e-mails leave on commit, and a test's transaction never commits.
+    """
+
+    def run(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call(*args, **kwargs)
+
+    return run
