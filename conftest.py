@@ -1,6 +1,9 @@
+import re
 import uuid
+from collections import Counter
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -18,6 +21,56 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+# The same query shape this many times in one API request means a query per row: an N+1.
+REPEATED_QUERY_LIMIT = 3
+_IN_LIST = re.compile(r"IN \((?:%s, )*%s\)")
+
+
+def _query_shape(sql: str) -> str:
+    return _IN_LIST.sub("IN (...)", sql)
+
+
+@pytest.fixture(autouse=True)
+def _no_query_per_row():
+    """
+    Fails any test in which an API request runs the same query shape more than
+    REPEATED_QUERY_LIMIT times: whatever the data, no endpoint may query once per row.
+    """
+    repeated: list[str] = []
+    requests: list[tuple[str, Counter, object]] = []
+
+    def started(sender, environ=None, **kwargs):
+        path = (environ or {}).get("PATH_INFO", "")
+        if not path.startswith("/api/") or requests:
+            return
+        shapes: Counter = Counter()
+
+        def count(execute, sql, params, many, context):
+            if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+                shapes[_query_shape(sql)] += 1
+            return execute(sql, params, many, context)
+
+        connection.execute_wrappers.append(count)
+        requests.append((path, shapes, count))
+
+    def finished(sender, **kwargs):
+        if not requests:
+            return
+        path, shapes, count = requests.pop()
+        if count in connection.execute_wrappers:
+            connection.execute_wrappers.remove(count)
+        repeated.extend(
+            f"{path}: {times} x {shape}" for shape, times in shapes.items() if times > REPEATED_QUERY_LIMIT
+        )
+
+    request_started.connect(started)
+    request_finished.connect(finished)
+    yield
+    request_started.disconnect(started)
+    request_finished.disconnect(finished)
+    assert not repeated, "A request queried once per row (N+1):\n" + "\n".join(repeated)
 
 
 @pytest.fixture(autouse=True)
