@@ -47,37 +47,46 @@ def game_state_get(*, user: User, igdb: str) -> GameState | None:
     return GameState.objects.filter(user=user, game__igdb=igdb).first()
 
 
+# The fields of a game in a list (GameSummarySerializer's), read as plain values on hot paths.
+GAME_SUMMARY_FIELDS = ("id", "igdb", "name", "slug", "cover_id", "backdrop_id")
+
+
 @dataclass(frozen=True)
 class Shelves:
-    played: list[Game]
-    liked: list[Game]
-    backlog: list[Game]
-    wishlist: list[Game]
+    """Each shelf's games as GameSummarySerializer would render them, newest first."""
+
+    played: list[dict]
+    liked: list[dict]
+    backlog: list[dict]
+    wishlist: list[dict]
 
 
 def user_shelves(*, user: User) -> Shelves:
-    """The user's four shelves, each newest first, in one query whatever their length."""
-    states = (
+    """
+    The user's four shelves, each newest first, in one query whatever their length. A profile can
+    hold thousands of games, so rows are read as values, not model instances, and each game's
+    summary is built once however many shelves it is on.
+    """
+    rows = (
         GameState.objects.filter(user=user)
         .filter(Q(played=True) | Q(liked=True) | Q(backlog=True) | Q(wishlist=True))
-        .select_related("game")
+        .values_list(
+            "id",
+            *(f"{shelf}_at" for shelf in SHELVES),
+            *(f"game__{field}" for field in GAME_SUMMARY_FIELDS),
+        )
     )
-    lists: dict[str, list[GameState]] = {shelf: [] for shelf in SHELVES}
-    for state in states:
-        for shelf in SHELVES:
-            if getattr(state, shelf):
-                lists[shelf].append(state)
+    shelved: dict[str, list[tuple]] = {shelf: [] for shelf in SHELVES}
+    for state_id, *values in rows:
+        game = dict(zip(GAME_SUMMARY_FIELDS, values[len(SHELVES) :], strict=True))
+        for shelf, shelved_at in zip(SHELVES, values[: len(SHELVES)], strict=False):
+            # A shelf's timestamp is set exactly when the game is on it (a database constraint).
+            if shelved_at is not None:
+                shelved[shelf].append((shelved_at, state_id, game))
     return Shelves(
         **{
-            shelf: [
-                state.game
-                for state in sorted(
-                    rows,
-                    key=lambda state, shelf=shelf: (getattr(state, f"{shelf}_at"), state.pk),
-                    reverse=True,
-                )
-            ]
-            for shelf, rows in lists.items()
+            shelf: [game for *_, game in sorted(entries, key=lambda entry: entry[:2], reverse=True)]
+            for shelf, entries in shelved.items()
         }
     )
 

@@ -1,4 +1,5 @@
 from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from knox.models import AuthToken
 from rest_framework import serializers
 
@@ -112,6 +113,11 @@ class ProfileUpdateSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(GameSummarySerializer(many=True))
+class GameSummaryListField(serializers.ReadOnlyField):
+    """Games the selector already rendered as GameSummarySerializer would (see games.selectors.Shelves)."""
+
+
 class ProfileSerializer(serializers.Serializer):
     """
     A profile as the contract has it. `email` is present only when the viewer is the owner
@@ -130,10 +136,10 @@ class ProfileSerializer(serializers.Serializer):
     location = EmptyStringAsNullField(source="user.location")
     twitter = EmptyStringAsNullField(source="user.twitter")
     date_joined = serializers.DateTimeField(source="user.date_joined")
-    played = GameSummarySerializer(source="shelves.played", many=True)
-    liked = GameSummarySerializer(source="shelves.liked", many=True)
-    backlog = GameSummarySerializer(source="shelves.backlog", many=True)
-    wishlist = GameSummarySerializer(source="shelves.wishlist", many=True)
+    played = GameSummaryListField(source="shelves.played")
+    liked = GameSummaryListField(source="shelves.liked")
+    backlog = GameSummaryListField(source="shelves.backlog")
+    wishlist = GameSummaryListField(source="shelves.wishlist")
     following = serializers.ListField(
         child=serializers.IntegerField(), help_text="Ids of the users this user follows."
     )
