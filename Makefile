@@ -43,3 +43,13 @@ schema: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache db.sqlite3 staticfiles schema.yml
+
+# The benchmark (bench/run.py): loads PostgreSQL's overworld_bench database (BENCH_DATABASE_URL), serves
+# the app under gunicorn, drives it with wrk and writes bench/RESULTS.md. BENCH_ARGS=--reuse keeps the data.
+.PHONY: bench bench-smoke
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A tiny data set and 2 s per scenario: fails on errors only, never on speed (CI runs it).
+bench-smoke: install
+	$(BIN)/python bench/run.py --smoke $(BENCH_ARGS)

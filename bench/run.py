@@ -1,0 +1,665 @@
+"""
+The benchmark: loads the data set, serves the app under gunicorn as production would, drives each
+scenario with wrk for a fixed time at a fixed concurrency, and writes the figures to bench/RESULTS.md.
+
+    .venv/bin/python bench/run.py            # full: 10,000 users, 10 s per scenario (make bench)
+    .venv/bin/python bench/run.py --smoke    # tiny data set, 2 s per scenario, for CI (make bench-smoke)
+    .venv/bin/python bench/run.py --reuse --only typical_profile,heavy_profile --profile   # py-spy
+
+Every figure is read against the floor: GET /healthz, the cheapest JSON answer of the same server.
+A run with any error (a non-2xx answer, a socket error or timeout, a scenario that produced no
+figures) exits 1, after writing its report; speed never fails it. Traffic goes to 127.0.0.1 only.
+"""
+
+# ruff: noqa: S603, S607 - subprocesses are fixed argument lists of tools found on PATH or in the venv
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from statistics import median
+from urllib.parse import urlsplit
+
+import load_data
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+VENV_BIN = Path(sys.executable).parent
+RESULTS_BEGIN = "<!-- bench:results:begin (written by bench/run.py; edit outside this block) -->"
+RESULTS_END = "<!-- bench:results:end -->"
+ACTORS = 64  # authenticated users writing at once: more than the connections, so none waits on another
+TYPICAL_PROFILES = 200  # distinct typical users whose profiles are read in turn
+WRK_TIMEOUT_SECONDS = 30  # gunicorn kills a worker after 30 s: a slower answer is lost anyway
+HEALTH_WAIT_SECONDS = 30
+IDLE_WAIT_SECONDS = 30
+BUSY_OTHERS = 0.1  # cores kept busy by other processes during a scenario, above which its figures are low
+UNLIMITED = "1000000/min"
+KEPT_VARIABLES = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER")
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str
+    lines: list[str]  # requests for scenario.lua: method, path, token or "-", body; tab-separated
+    connections: int
+    min_seconds: int = 0  # a floor under --duration, for scenarios whose answers take long on purpose
+    result: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        if not self.result or not self.result["requests"] + self.result.get("warmup_requests", 0):
+            return 1  # no figures (wrk failed), or not one answer: nothing shows the endpoint works
+        keys = ("not_2xx", "connect_errors", "read_errors", "write_errors", "timeouts")
+        return sum(self.result[key] for key in keys)
+
+    @property
+    def rps(self) -> float:
+        return self.result["requests"] / (self.result["duration_us"] / 1e6) if self.result else 0.0
+
+
+def request_line(method: str, path: str, token: str | None = None, body: dict | None = None) -> str:
+    return "\t".join([method, path, token or "-", json.dumps(body) if body is not None else ""])
+
+
+def parse_args() -> argparse.Namespace:
+    env = os.environ.get
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--smoke", action="store_true", help="tiny data set and 2 s per scenario (CI)")
+    parser.add_argument("--reuse", action="store_true", help="keep the database if it holds this data set")
+    parser.add_argument("--duration", type=int, help="seconds per scenario (BENCH_DURATION; 10, smoke 2)")
+    parser.add_argument(
+        "--warmup", type=int, default=int(env("BENCH_WARMUP", "1")), help="seconds before each"
+    )
+    parser.add_argument("--connections", type=int, default=int(env("BENCH_CONNECTIONS", "8")))
+    parser.add_argument(
+        "--login-connections",
+        type=int,
+        default=int(env("BENCH_LOGIN_CONNECTIONS", "2")),
+        help="login hashes a password on purpose: one connection per worker measures it without queueing",
+    )
+    parser.add_argument("--threads", type=int, default=int(env("BENCH_THREADS", "1")), help="wrk threads")
+    parser.add_argument(
+        "--workers", type=int, default=int(env("BENCH_WORKERS", "2")), help="gunicorn workers"
+    )
+    parser.add_argument("--only", help="comma-separated scenario names (floor always runs)")
+    parser.add_argument(
+        "--profile", action="store_true", help="record each scenario with py-spy (bench/out/)"
+    )
+    parser.add_argument(
+        "--output", type=Path, help="report file (default bench/RESULTS.md, smoke bench/out/)"
+    )
+    parser.add_argument("--database-url", default=env("BENCH_DATABASE_URL"), help="name must contain 'bench'")
+    parser.add_argument("--redis-url", default=env("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    args = parser.parse_args()
+    args.duration = args.duration or int(env("BENCH_DURATION", "2" if args.smoke else "10"))
+    args.database_url = args.database_url or load_data.DEFAULT_DATABASE_URL + ("_smoke" if args.smoke else "")
+    if args.output is None:  # only a full, unprofiled run updates the committed report
+        full = BENCH / "RESULTS.md"
+        args.output = (
+            OUT / "RESULTS-profile.md" if args.profile else OUT / "RESULTS-smoke.md" if args.smoke else full
+        )
+    return args
+
+
+def ensure_wrk() -> str:
+    """wrk from Debian's packages, installed when missing and this is root (CI)."""
+    if not shutil.which("wrk") and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk is missing: installing Debian's package.")
+        apt = {"env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, "timeout": 300, "check": True}
+        subprocess.run(["apt-get", "update", "-qq"], **apt)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], **apt)
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("wrk is needed: apt-get install wrk")
+    return wrk
+
+
+def redis_reachable(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def server_environment(args) -> dict[str, str]:
+    """
+    Production settings (DEBUG off, persistent connections, Redis, INFO logs), but plain HTTP on
+    127.0.0.1. Built from nothing but PATH and the like: no variable of the caller's shell (an IGDB
+    key, an SMTP server) reaches the app, and what could call out points at 127.0.0.1 or nowhere.
+    """
+    env = {name: os.environ[name] for name in KEPT_VARIABLES if name in os.environ}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "overworld.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": args.database_url,
+        "DATABASE_CONN_MAX_AGE": "600",
+        "NUM_PROXIES": "0",
+        "EMAIL_URL": "dummy://",
+        "IGDB_CLIENT_ID": "",
+        "IGDB_CLIENT_SECRET": "",
+        "IGDB_API_URL": "http://127.0.0.1:9",
+        "TWITCH_TOKEN_URL": "http://127.0.0.1:9/token",
+    }
+    # The benchmark logs in thousands of times a minute from one address: that must be measured, not
+    # refused. (Every THROTTLE_<SCOPE> is also set once the settings are read, in unthrottle().)
+    env |= {"THROTTLE_LOGIN": UNLIMITED, "THROTTLE_REGISTER": UNLIMITED, "LOGIN_LOCKOUT_ATTEMPTS": "1000000"}
+    if redis_reachable(args.redis_url):
+        env["REDIS_URL"] = args.redis_url  # throttle counters shared by the workers, as in production
+    else:
+        print(f"WARNING: Redis is unreachable at {args.redis_url}: the settings' fallback cache is used.")
+    return env
+
+
+def prepare(args) -> tuple[list[Scenario], dict]:
+    """Tokens and request lists of the scenarios, and facts for the report (in this process)."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import check_password, get_hasher, make_password
+    from django.db import connection, connections
+    from knox.models import AuthToken
+
+    from games.models import Game, GameState
+    from users.models import Follow, User
+    from users.services import token_create
+
+    size = load_data.SIZES["smoke" if args.smoke else "full"]
+    AuthToken.objects.all().delete()  # the tokens of earlier runs (and their logins)
+    actors = list(User.objects.filter(username__startswith="user").order_by("id")[:ACTORS])
+    tokens = [token_create(user=actor) for actor in actors]
+    followed = set(
+        Follow.objects.filter(follower__in=actors).values_list("follower_id", "followed__username")
+    )
+    # Each actor follows and unfollows a user of its own that it does not follow in the data set.
+    candidates = [load_data.username(index) for index in reversed(range(size["users"]))]
+    targets = []
+    for actor in actors:
+        target = next(
+            name for name in candidates if (actor.pk, name) not in followed and name != actor.username
+        )
+        candidates.remove(target)
+        targets.append(target)
+    step = max(1, size["users"] // TYPICAL_PROFILES)
+
+    def rounds(make_line) -> list[str]:
+        # All actors once with the first request, then all with the second: a user's two requests are
+        # ACTORS requests apart, never in flight together.
+        return [make_line(index, first) for first in (True, False) for index in range(len(actors))]
+
+    c = args.connections
+    scenarios = [
+        Scenario("floor", "`GET /healthz` (no database)", [request_line("GET", "/healthz")], c),
+        Scenario(
+            "typical_profile",
+            f"`GET /api/users/<name>`, anonymous, {TYPICAL_PROFILES} users in turn",
+            [
+                request_line("GET", f"/api/users/{load_data.username(i)}")
+                for i in range(0, size["users"], step)
+            ],
+            c,
+        ),
+        Scenario(
+            "heavy_profile",
+            f"`GET /api/users/heavy` ({size['heavy_games']:,} games, {size['heavy_followers']:,} followers)",
+            [request_line("GET", f"/api/users/{load_data.HEAVY_USERNAME}")],
+            c,
+        ),
+        Scenario(
+            "current_user",
+            "`GET /api/users/user/` with a token",
+            [request_line("GET", "/api/users/user/", token) for token in tokens],
+            c,
+        ),
+        Scenario(
+            "follow_unfollow",
+            "`POST /api/users/follow/`, then `/unfollow/`",
+            rounds(
+                lambda i, first: request_line(
+                    "POST",
+                    f"/api/users/{'follow' if first else 'unfollow'}/",
+                    tokens[i],
+                    {"username": targets[i]},
+                )
+            ),
+            c,
+        ),
+        Scenario(
+            "game_state",
+            '`PATCH /api/games/<igdb>/state/` `{"played": true}`, then `false`',
+            rounds(
+                lambda i, first: request_line(
+                    "PATCH", f"/api/games/{load_data.igdb_id(i)}/state/", tokens[i], {"played": first}
+                )
+            ),
+            c,
+        ),
+        Scenario(
+            "login",
+            "`POST /api/users/login/` (hashes the password)",
+            [
+                request_line(
+                    "POST", "/api/users/login/", body={"username": a.username, "password": load_data.PASSWORD}
+                )
+                for a in actors
+            ],
+            args.login_connections,
+            min_seconds=5,
+        ),
+    ]
+    if args.only:
+        wanted = {"floor", *args.only.split(",")}
+        unknown = wanted - {s.name for s in scenarios}
+        if unknown:
+            sys.exit(f"Unknown scenarios: {', '.join(sorted(unknown))}")
+        scenarios = [s for s in scenarios if s.name in wanted]
+
+    encoded = make_password(load_data.PASSWORD)
+    timings, cpu_timings = [], []
+    for _ in range(3):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        check_password(load_data.PASSWORD, encoded)
+        timings.append(time.perf_counter() - started)
+        cpu_timings.append(time.process_time() - cpu_started)  # Argon2 hashes on several threads
+    hasher = get_hasher()
+    parameters = {
+        k: v for k, v in hasher.safe_summary(encoded).items() if k not in ("algorithm", "salt", "hash")
+    }
+    facts = {
+        "postgresql": connection.cursor().connection.server_version,
+        "hasher": f"{hasher.algorithm} {parameters}".replace("'", ""),
+        "hash_ms": median(timings) * 1000,
+        "hash_cpu_ms": median(cpu_timings) * 1000,
+        "rows": {
+            "users": User.objects.count(),
+            "games": Game.objects.count(),
+            "game states": GameState.objects.count(),
+            "follows": Follow.objects.count(),
+        },
+    }
+    connections.close_all()
+    return scenarios, facts
+
+
+def unthrottle(env: dict[str, str]) -> None:
+    """Lifts every throttle scope the settings define, whatever new ones appear (THROTTLE_<SCOPE>)."""
+    from django.conf import settings
+
+    for scope in settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}):
+        env[f"THROTTLE_{scope.upper()}"] = UNLIMITED
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(args, env: dict[str, str], port: int) -> subprocess.Popen:
+    # gunicorn also reads the project's gunicorn.conf.py, if any (production's settings); flags win.
+    command = [str(VENV_BIN / "gunicorn"), "overworld.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(args.workers)]
+    log = (OUT / "gunicorn.log").open("w")  # the app's own log lines too (stdout and stderr)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    log.close()  # the child keeps its copy
+    deadline = time.monotonic() + HEALTH_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with {server.returncode}: see {OUT / 'gunicorn.log'}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    sys.exit(f"gunicorn did not answer /healthz within {HEALTH_WAIT_SECONDS} s: see {OUT / 'gunicorn.log'}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()  # gunicorn's graceful stop: the master ends its workers
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def run_wrk(wrk: str, args, scenario: Scenario, port: int, seconds: int) -> dict:
+    requests_file = OUT / f"{scenario.name}.requests"
+    requests_file.write_text("\n".join(scenario.lines) + "\n")
+    threads = min(args.threads, scenario.connections)
+    command = [wrk, "--latency", f"-t{threads}", f"-c{scenario.connections}", f"-d{seconds}s"]
+    command += [
+        f"--timeout={WRK_TIMEOUT_SECONDS}s",
+        "-s",
+        str(BENCH / "scenario.lua"),
+        f"http://127.0.0.1:{port}",
+    ]
+    command += ["--", str(requests_file), str(threads)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    except subprocess.TimeoutExpired:
+        print(f"  wrk did not finish in {seconds + 60} s")
+        return {}
+    (OUT / f"{scenario.name}.wrk.txt").write_text(done.stdout + done.stderr)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            return json.loads(line.removeprefix("BENCH_RESULT "))
+    print(f"  wrk produced no result (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+    return {}
+
+
+def profile_summary(raw_file: Path, top: int = 25) -> str:
+    """Top functions of a py-spy raw (collapsed) profile, by inclusive and by own share of samples."""
+    inclusive, own, total = Counter(), Counter(), 0
+    for line in raw_file.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        # "function (path/to/file.py:line)" -> "function (file.py)": one entry per function.
+        frames = [re.sub(r" \((?:.*/)?([^/]+?)(?::\d+)?\)$", r" (\1)", frame) for frame in stack.split(";")]
+        total += int(count)
+        own[frames[-1]] += int(count)
+        for frame in set(frames):
+            inclusive[frame] += int(count)
+    if not total:
+        return "no samples\n"
+    lines = [f"{total} samples", "", "inclusive  own    function"]
+    for frame, count in inclusive.most_common(top):
+        lines.append(f"{100 * count / total:6.1f}%  {100 * own[frame] / total:5.1f}%  {frame}")
+    lines += ["", "own time, top:"]
+    for frame, count in own.most_common(top):
+        lines.append(f"{100 * count / total:6.1f}%  {frame}")
+    return "\n".join(lines) + "\n"
+
+
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    """The gunicorn workers: the processes whose parent is the master."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server.pid:
+                pids.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return pids
+
+
+def database_pids(url: str) -> list[int]:
+    """The PostgreSQL backends serving the bench database, when the server runs on this machine."""
+    if urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return []
+    with closing(load_data.maintenance_connection(url)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [load_data.database_name(url)])
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far; unreadable ones count nothing."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of proc(5)
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds() -> float:
+    """CPU time all cores have spent busy since boot (/proc/stat: user, nice, system, irq, softirq, steal)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(fields[0:3]) + sum(fields[5:8])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of this script's finished subprocesses (wrk)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wait_idle(server: subprocess.Popen) -> None:
+    """
+    Waits (30 s at most) until the workers stop using CPU: when wrk stops, the requests queued in the
+    server are still answered, and must not be counted in the next scenario.
+    """
+    pids = worker_pids(server)
+    deadline = time.monotonic() + IDLE_WAIT_SECONDS
+    used = cpu_seconds(pids)
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        previous, used = used, cpu_seconds(pids)
+        if used - previous < 0.02:
+            return
+
+
+def run_scenario(wrk: str, args, scenario: Scenario, port: int, server: subprocess.Popen) -> None:
+    warmup = {}
+    if args.warmup:
+        wait_idle(server)
+        warmup = run_wrk(wrk, args, scenario, port, args.warmup)
+        if not warmup or warmup["not_2xx"]:
+            scenario.result = warmup  # errors already: report them rather than measure
+            return
+    wait_idle(server)
+    seconds = max(args.duration, scenario.min_seconds)
+    profiler = None
+    if args.profile:
+        py_spy = shutil.which("py-spy", path=str(VENV_BIN)) or shutil.which("py-spy")
+        if not py_spy:
+            sys.exit("--profile needs py-spy: .venv/bin/pip install py-spy")
+        raw = OUT / f"profile-{scenario.name}.txt"
+        command = [py_spy, "record", "--pid", str(server.pid), "--subprocesses", "--nonblocking"]
+        command += ["--format", "raw", "--duration", str(seconds), "--output", str(raw)]
+        profiler = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1)  # attach before the load starts
+    pids = {"app": worker_pids(server), "db": database_pids(args.database_url)}
+    before = {side: cpu_seconds(group) for side, group in pids.items()}
+    before_machine, before_wrk = machine_busy_seconds(), children_cpu_seconds()
+    scenario.result = result = run_wrk(wrk, args, scenario, port, seconds)
+    if result:
+        result["seconds"] = seconds
+        result["warmup_requests"] = warmup.get("requests", 0)
+        spent = {side: cpu_seconds(group) - before[side] for side, group in pids.items()}
+        for side in pids:
+            result[f"{side}_cpu_ms"] = 1000 * spent[side] / max(result["requests"], 1)
+        # What the rest of the machine did meanwhile: busy time that neither the server nor wrk used.
+        others = machine_busy_seconds() - before_machine - sum(spent.values())
+        result["other_cores"] = max(0.0, others - (children_cpu_seconds() - before_wrk)) / seconds
+    if profiler:
+        profiler.wait(timeout=seconds + 60)
+        summary = profile_summary(raw)
+        raw.with_suffix(".summary.txt").write_text(summary)
+        print(f"  profile: {raw} and {raw.with_suffix('.summary.txt')}\n" + summary)
+
+
+def machine() -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
+    memory = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
+    from importlib.metadata import version
+
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True, timeout=10).stdout.split("[")[
+        0
+    ]
+    return {
+        "CPU": f"{model.group(1) if model else 'unknown'}, nproc {len(os.sched_getaffinity(0))}",
+        "Memory": f"{int(memory.group(1)) / 1024 / 1024:.1f} GiB" if memory else "unknown",
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "Packages": ", ".join(
+            f"{name} {version(name)}"
+            for name in ("Django", "djangorestframework", "django-rest-knox", "gunicorn")
+        ),
+        "wrk": wrk_version.strip(),
+    }
+
+
+def gunicorn_settings(env: dict[str, str], workers: int) -> str:
+    """The worker model gunicorn runs with (gunicorn.conf.py included), as it prints it."""
+    command = [str(VENV_BIN / "gunicorn"), "overworld.wsgi", "--workers", str(workers), "--print-config"]
+    printed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60).stdout
+    found = dict(re.findall(r"^(worker_class|workers|threads)\s+= (.*)$", printed, re.M))
+    return ", ".join(f"{name} {value}" for name, value in found.items()) or "unknown"
+
+
+def git_description() -> str:
+    def git(*command: str) -> str:
+        return subprocess.run(
+            ["git", *command], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+
+    changed = [
+        line for line in git("status", "--porcelain").splitlines() if not line[3:].startswith("bench/")
+    ]
+    return git("rev-parse", "--short", "HEAD") + (" with uncommitted changes" if changed else "")
+
+
+def report(args, scenarios: list[Scenario], facts: dict, env: dict[str, str]) -> str:
+    floor = scenarios[0].rps
+    rows = [
+        "| Scenario | What | Conns | Requests | Req/s | p50 ms | p95 ms | p99 ms | Errors | Of floor "
+        "| App CPU ms | DB CPU ms | KB | Others |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for s in scenarios:
+        r = s.result
+        figures = (
+            [f"{r['requests']:,}", f"{s.rps:,.1f}"] + [f"{r[f'p{p}_us'] / 1000:.1f}" for p in (50, 95, 99)]
+            if r
+            else ["-"] * 5
+        )
+        figures += [str(s.errors), f"{100 * s.rps / floor:.1f}%" if floor and r else "-"]
+        figures += [f"{r[key]:.2f}" if key in r else "-" for key in ("app_cpu_ms", "db_cpu_ms")]
+        figures += [f"{r['bytes'] / max(r['requests'], 1) / 1024:,.1f}" if r else "-"]
+        figures += [f"{r['other_cores']:.2f}" if "other_cores" in r else "-"]
+        rows.append(f"| {s.name} | {s.description} | {s.connections} | " + " | ".join(figures) + " |")
+    failures = [
+        f"- {s.name}: {s.errors} errors "
+        + json.dumps({k: v for k, v in s.result.items() if k[-3:] not in ("_us", "_ms")})
+        for s in scenarios
+        if s.errors
+    ]
+    pg = facts["postgresql"]
+    description = machine() | {
+        "PostgreSQL": f"{pg // 10000}.{pg % 10000}",
+        "Cache": "Redis " + env["REDIS_URL"] if "REDIS_URL" in env else "local memory (Redis unreachable)",
+        "Code": git_description(),
+        "Date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    rows_loaded = ", ".join(f"{count:,} {table}" for table, count in facts["rows"].items())
+    return "\n".join(
+        [
+            RESULTS_BEGIN,
+            f"## {'Smoke run' if args.smoke else 'Results'}",
+            "",
+            *(f"- {key}: {value}" for key, value in description.items()),
+            f"- Server: gunicorn ({gunicorn_settings(env, args.workers)}), DEBUG off, persistent database "
+            "connections (DATABASE_CONN_MAX_AGE=600), on 127.0.0.1",
+            f"- Load: wrk, {args.threads} thread(s), {args.duration} s per scenario after {args.warmup} s of "
+            f"warm-up, {args.connections} connections; login: {args.login_connections} connections, "
+            f"{max(args.duration, 5)} s",
+            f"- Data set: {rows_loaded}",
+            f"- Password hasher: {facts['hasher']}, {facts['hash_ms']:.0f} ms per check in one process "
+            f"(wall clock; {facts['hash_cpu_ms']:.0f} ms of CPU)",
+            "",
+            *rows,
+            "",
+            "Errors: non-2xx answers, socket errors and timeouts. Of floor: requests per second as a share "
+            "of the floor's. App CPU ms and DB CPU ms: CPU time the gunicorn workers and the PostgreSQL "
+            "backends spent per request (from /proc; other load on the machine moves them far less than "
+            "the latencies). KB: mean size of an answer, headers included. Others: cores that other "
+            f"processes kept busy meanwhile (of {os.cpu_count()}); above {BUSY_OTHERS}, that scenario's "
+            "latencies and rates are low.",
+            *(["", "**Errors:**", *failures] if failures else []),
+            RESULTS_END,
+        ]
+    )
+
+
+def write_report(path: Path, block: str) -> None:
+    """Replaces the generated block of the report, keeping the text written around it."""
+    text = path.read_text() if path.exists() else f"# Benchmark results\n\n{RESULTS_BEGIN}\n{RESULTS_END}\n"
+    if RESULTS_BEGIN in text and RESULTS_END in text:
+        before, rest = text.split(RESULTS_BEGIN, 1)
+        text = before + block + rest.split(RESULTS_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text)
+
+
+def main() -> int:
+    args = parse_args()
+    OUT.mkdir(exist_ok=True)
+    wrk = ensure_wrk()
+    env = server_environment(args)
+    os.environ.clear()  # this process, and the loader, read the same settings as the server
+    os.environ.update(env)
+
+    load = [sys.executable, str(BENCH / "load_data.py"), "--database-url", args.database_url]
+    load += ["--smoke"] * args.smoke + ["--reuse"] * args.reuse
+    subprocess.run(load, check=True, timeout=600)
+    scenarios, facts = prepare(args)
+    unthrottle(env)
+
+    port = free_port()
+    server = start_server(args, env, port)
+    print(f"gunicorn ({args.workers} workers) on 127.0.0.1:{port}; {args.duration} s per scenario")
+    try:
+        for scenario in scenarios:
+            run_scenario(wrk, args, scenario, port, server)
+            r = scenario.result or {}
+            print(
+                f"{scenario.name:16} {scenario.rps:9.1f} req/s  p50 {r.get('p50_us', 0) / 1000:7.1f} ms  "
+                f"p99 {r.get('p99_us', 0) / 1000:7.1f} ms  CPU: app {r.get('app_cpu_ms', 0):6.2f} ms, "
+                f"db {r.get('db_cpu_ms', 0):5.2f} ms  others {r.get('other_cores', 0):4.2f} cores  "
+                f"errors {scenario.errors}"
+                + (f"  first: {r['first_error'][:200]}" if r.get("first_error") else "")
+            )
+            if server.poll() is not None:
+                print(f"gunicorn died (exit {server.returncode}): see {OUT / 'gunicorn.log'}")
+                break
+    finally:
+        stop_server(server)
+
+    write_report(args.output, report(args, scenarios, facts, env))
+    (OUT / "results.json").write_text(json.dumps({s.name: s.result for s in scenarios}, indent=2) + "\n")
+    busy = [s.name for s in scenarios if s.result.get("other_cores", 0) > BUSY_OTHERS]
+    if busy:
+        print(f"WARNING: other processes kept the machine busy during {', '.join(busy)}: figures are low.")
+    errors = sum(s.errors for s in scenarios)
+    print(f"Report: {args.output}")
+    if errors:
+        print(f"BENCHMARK FAILED: {errors} errors (non-2xx answers, socket errors or missing figures)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
