@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections import Counter
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -166,6 +167,8 @@ def server_environment(args) -> dict[str, str]:
     # The benchmark logs in thousands of times a minute from one address: that must be measured, not
     # refused. (Every THROTTLE_<SCOPE> is also set once the settings are read, in unthrottle().)
     env |= {"THROTTLE_LOGIN": UNLIMITED, "THROTTLE_REGISTER": UNLIMITED, "LOGIN_LOCKOUT_ATTEMPTS": "1000000"}
+    # A namespace of this run's own: nothing cached by an earlier run (on other data) is served.
+    env["CACHE_KEY_PREFIX"] = f"bench-{uuid.uuid4().hex}"
     if redis_reachable(args.redis_url):
         env["REDIS_URL"] = args.redis_url  # throttle counters shared by the workers, as in production
     else:

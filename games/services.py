@@ -15,6 +15,7 @@ from games.igdb import IgdbGame, get_client, parse_igdb_id
 from games.models import FAVOURITES_MAX, SHELVES, FavouriteGame, Game, GameState, JournalEntry
 from overworld.exceptions import ForbiddenError, NotFoundError, UpstreamError
 from users.models import Activity, User
+from users.profile_cache import profiles_changed
 from users.services import activity_record, activity_remove
 
 GAME_METADATA_FIELDS = ("name", "slug", "cover_id", "backdrop_id")
@@ -143,6 +144,8 @@ def favourites_set(*, user: User, actor: User, igdb_ids: list[str]) -> list[Game
             FavouriteGame(user=user, game=games[igdb], position=position)
             for position, igdb in enumerate(igdb_ids, start=1)
         )
+        # bulk_create sends no signals: the profile cache is told here.
+        profiles_changed(user.pk)
     return [games[igdb] for igdb in igdb_ids]
 
 

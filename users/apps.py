@@ -6,5 +6,6 @@ class UsersConfig(AppConfig):
     name = "users"
 
     def ready(self) -> None:
-        # Registers the OpenAPI description of the token scheme.
+        # Registers the OpenAPI description of the token scheme, and the profile cache's invalidation.
         import overworld.schema  # noqa: F401
+        import users.profile_cache  # noqa: F401

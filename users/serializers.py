@@ -50,15 +50,17 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CurrentUserSerializer(serializers.ModelSerializer):
+class CurrentUserSerializer(serializers.Serializer):
+    # Declared rather than a ModelSerializer's: this answers on every page load of the SPA, and a
+    # ModelSerializer introspects the model again for each request.
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    email_verified = serializers.BooleanField(read_only=True)
     bio = EmptyStringAsNullField(read_only=True)
     location = EmptyStringAsNullField(read_only=True)
     twitter = EmptyStringAsNullField(read_only=True)
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "email", "email_verified", "bio", "location", "twitter", "date_joined"]
-        read_only_fields = fields
+    date_joined = serializers.DateTimeField(read_only=True)
 
 
 class RegisterSerializer(serializers.Serializer):

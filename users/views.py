@@ -16,7 +16,7 @@ from overworld.schema import (
     field_errors,
     path_parameter,
 )
-from users import selectors, services
+from users import profile_cache, selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_URL_PATTERN
 from users.permissions import HasVerifiedEmail
@@ -241,9 +241,21 @@ class ProfileView(APIView):
         return [IsAuthenticated(), HasVerifiedEmail()]
 
     def profile_response(self, username: str) -> Response:
+        viewer = self.request.user
+        if not viewer.is_authenticated:
+            # The same for every anonymous visitor: served from the cache, kept current by writes.
+            return Response(
+                profile_cache.anonymous_profile(
+                    username,
+                    lambda user: (
+                        ProfileSerializer(
+                            selectors.user_profile_build(user=user), context={"viewer": viewer}
+                        ).data
+                    ),
+                )
+            )
         profile = selectors.user_profile_get(username=username)
-        show_email = self.request.user.is_authenticated and self.request.user.pk == profile.user.pk
-        context = {"show_email": show_email, "viewer": self.request.user}
+        context = {"show_email": viewer.pk == profile.user.pk, "viewer": viewer}
         return Response(ProfileSerializer(profile, context=context).data)
 
     @extend_schema(

@@ -14,13 +14,13 @@ def test_unknown_url_is_json_404(client, debug):
     assert response.json() == {"detail": "Not found."}
 
 
-def test_unhandled_exception_is_json_500_without_a_trace(client, monkeypatch):
+def test_unhandled_exception_is_json_500_without_a_trace(client, user, monkeypatch):
     from users import views
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(views.selectors, "user_profile_get", explode)
+    monkeypatch.setattr(views.selectors, "user_profile_build", explode)
     client.raise_request_exception = False
 
     response = client.get("/api/users/madeline")

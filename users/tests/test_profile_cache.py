@@ -1,0 +1,117 @@
+"""The anonymous profile is served from the cache, and every write that changes it shows at once."""
+
+import pytest
+from django.core.cache import caches
+
+from games.tests.factories import GameFactory
+from users import services
+from users.tests.factories import FollowFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/users/madeline"
+
+
+def anonymous(api_client, url=URL):
+    return api_client.get(url).json()
+
+
+def test_a_second_anonymous_view_costs_no_query(api_client, user, django_assert_num_queries):
+    first = anonymous(api_client)
+
+    with django_assert_num_queries(0):
+        assert anonymous(api_client) == first
+
+
+def test_viewers_with_a_token_always_get_a_fresh_personal_profile(api_client, auth_client, user):
+    anonymous(api_client)
+
+    assert auth_client.get(URL).json()["email"] == "madeline@example.com"
+    assert "email" not in anonymous(api_client)
+
+
+def test_every_write_shows_at_once(api_client, auth_client, user, other_user, game):
+    anonymous(api_client)
+    anonymous(api_client, "/api/users/theo")
+
+    auth_client.patch("/api/users/profile/madeline", {"bio": "New bio"})
+    assert anonymous(api_client)["bio"] == "New bio"
+
+    auth_client.patch("/api/games/26226/state/", {"played": True})
+    assert [entry["igdb"] for entry in anonymous(api_client)["played"]] == ["26226"]
+
+    auth_client.post("/api/users/follow/", {"username": "theo"})
+    assert anonymous(api_client)["following"] == [other_user.id]
+    assert anonymous(api_client, "/api/users/theo")["followers"] == [user.id]
+
+    auth_client.put("/api/users/madeline/favourites/", {"games": ["26226"]})
+    assert [entry["igdb"] for entry in anonymous(api_client)["favourites"]] == ["26226"]
+
+    game.name = "Celeste (2018)"
+    game.save()
+    assert anonymous(api_client)["played"][0]["name"] == "Celeste (2018)"
+
+    auth_client.post("/api/users/unfollow/", {"username": "theo"})
+    assert anonymous(api_client, "/api/users/theo")["followers"] == []
+
+
+def test_a_username_change_retires_the_old_name(api_client, auth_client, user):
+    anonymous(api_client)
+
+    auth_client.patch("/api/users/profile/madeline", {"username": "badeline"})
+
+    assert api_client.get(URL).status_code == 404
+    assert anonymous(api_client, "/api/users/badeline")["username"] == "badeline"
+
+
+def test_deactivation_and_deletion_change_other_profiles(api_client, user, other_user, password):
+    FollowFactory(follower=other_user, followed=user)
+    assert anonymous(api_client)["followers"] == [other_user.id]
+
+    other_user.is_active = False
+    other_user.save()
+    assert anonymous(api_client)["followers"] == []
+
+    other_user.is_active = True
+    other_user.save()
+    assert anonymous(api_client)["followers"] == [other_user.id]
+
+    services.user_delete(user=other_user, password=password)
+    assert anonymous(api_client)["followers"] == []
+
+
+def test_a_deactivated_user_is_404_at_once(api_client, user):
+    anonymous(api_client)
+
+    user.is_active = False
+    user.save()
+
+    assert api_client.get(URL).status_code == 404
+
+
+def test_the_admin_deactivate_action_shows_at_once(api_client, client, user, other_user, django_user_model):
+    FollowFactory(follower=other_user, followed=user)
+    anonymous(api_client)
+    staff = django_user_model.objects.create_superuser(
+        username="admin", email="a@example.com", password="x-pass-123"
+    )
+    client.force_login(staff)
+
+    client.post("/admin/users/user/", {"action": "deactivate", "_selected_action": [other_user.pk]})
+
+    assert anonymous(api_client)["followers"] == []
+
+
+def test_profiles_are_served_when_the_cache_fails(api_client, user, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache is down")
+
+    backend = caches["default"]
+    for method in ("get_many", "get", "set"):
+        monkeypatch.setattr(backend, method, broken)
+
+    response = api_client.get(URL)
+
+    assert response.status_code == 200
+    assert response.json()["username"] == "madeline"
+    GameFactory()  # a write while the cache is down does not fail either
