@@ -129,7 +129,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # Off by default: a check is a `SELECT 1` round trip on every request. Without it, a worker
+        # whose connection died (the database restarted) answers one request 503, then reconnects.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
 # A database that does not answer fails the request (503) within seconds rather than holding a worker
