@@ -5,6 +5,7 @@ Every variable is listed, with its default, in `.env.example`. The defaults suit
 (SQLite, local memory cache); with `DJANGO_DEBUG` off the process refuses to start on an unsafe value.
 """
 
+import hashlib
 import os
 import tempfile
 from datetime import timedelta
@@ -142,11 +143,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # The cache holds what every worker process must share: throttle counters and the login lockout.
 # Redis when REDIS_URL is set; otherwise files on this machine, which its processes share.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache holds data of one database (cached profiles): by default its keys are namespaced by the
+# database, so a cache shared with another database (a laptop switching DATABASE_URL) never mixes them.
+_database_identity = "|".join(
+    str(DATABASES["default"].get(key, "")) for key in ("ENGINE", "HOST", "PORT", "NAME")
+)
+CACHE_KEY_PREFIX = os.environ.get(
+    "CACHE_KEY_PREFIX", "overworld-" + hashlib.sha256(_database_identity.encode()).hexdigest()[:12]
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "overworld"),
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
         # Redis answers in a millisecond; one that does not answer in 2 s is down (503), not slow.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
@@ -155,7 +164,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("DJANGO_CACHE_DIR")
         or str(Path(tempfile.gettempdir()) / "overworld-cache"),
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "overworld"),
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
     }
 }
 
