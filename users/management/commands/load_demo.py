@@ -1,7 +1,9 @@
+from datetime import date
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from games.services import game_state_update
+from games.services import favourites_set, game_state_update, journal_entry_create
 from users.models import User
 from users.services import user_follow, user_profile_update, user_register
 
@@ -54,6 +56,44 @@ DEMO_SHELVES = {
     "badeline": {"played": ["26226", "14593"], "liked": ["14593"], "wishlist": ["1877", "11737"]},
 }
 
+# username -> IGDB id -> rating (half stars, 1 to 10).
+DEMO_RATINGS = {
+    "madeline": {"26226": 10, "14593": 9, "113112": 8},
+    "theo": {"7346": 9, "17000": 7},
+    "granny": {"11737": 10, "19560": 6},
+}
+
+# username -> favourite games, in order.
+DEMO_FAVOURITES = {"madeline": ["26226", "113112", "14593"], "granny": ["11737", "17000"]}
+
+# username -> journal entries (once the user has none).
+DEMO_JOURNAL = {
+    "madeline": [
+        {
+            "igdb": "26226",
+            "played_on": "2026-01-18",
+            "finished": True,
+            "platform": "Switch",
+            "review": "Reached the summit. Strawberries optional, feelings not.",
+            "liked": True,
+            "rating": 10,
+        },
+        {"igdb": "14593", "played_on": "2026-03-02", "platform": "PC", "review": "Lost in Deepnest again."},
+    ],
+    "granny": [
+        {
+            "igdb": "11737",
+            "played_on": "2025-11-30",
+            "finished": True,
+            "platform": "PC",
+            "review": "The ending stays with you.",
+            "spoilers": True,
+            "liked": True,
+            "rating": 10,
+        },
+    ],
+}
+
 # follower -> the users they follow.
 DEMO_FOLLOWS = {
     "madeline": ["theo", "granny"],
@@ -65,8 +105,9 @@ DEMO_FOLLOWS = {
 
 class Command(BaseCommand):
     help = (
-        f"Loads demo users (password {DEMO_PASSWORD!r}), games, shelves and follows. Idempotent: existing "
-        "users are kept as they are, shelves and follows are only added."
+        f"Loads demo users (password {DEMO_PASSWORD!r}), games, shelves, ratings, favourites, journal "
+        "entries and follows. Idempotent: existing users are kept as they are, and running it again adds "
+        "nothing twice."
     )
 
     @transaction.atomic
@@ -93,6 +134,19 @@ class Command(BaseCommand):
                     )
                     placements += 1
             self.stdout.write(f"Shelved {placements} game(s) for {username}")
+
+        for username, ratings in DEMO_RATINGS.items():
+            for igdb, rating in ratings.items():
+                game_state_update(user=users[username], igdb=igdb, flags={}, rating=rating)
+        for username, igdb_ids in DEMO_FAVOURITES.items():
+            favourites_set(user=users[username], actor=users[username], igdb_ids=igdb_ids)
+        for username, entries in DEMO_JOURNAL.items():
+            if not users[username].journal_entries.exists():
+                for entry in entries:
+                    data = {**entry, "played_on": date.fromisoformat(entry["played_on"])}
+                    igdb = data.pop("igdb")
+                    journal_entry_create(user=users[username], igdb=igdb, data=data)
+        self.stdout.write("Rated games, chose favourites and wrote journal entries")
 
         for follower, followed_names in DEMO_FOLLOWS.items():
             for followed in followed_names:
