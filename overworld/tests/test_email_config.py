@@ -1,14 +1,10 @@
 """E-mail settings from the environment (overworld/email_config.py)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from overworld.email_config import CONSOLE_BACKEND, SMTP_BACKEND, email_settings, parse_email_url
+from overworld.tests.fresh_settings import run_with_settings
 
 
 def test_smtp_url_with_starttls():
@@ -125,25 +121,16 @@ def test_wrong_variables_stop_the_start(environ):
 
 # The settings module, imported in a fresh interpreter with exactly this environment.
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PRINT_EMAIL_SETTINGS = (
-    "import django; django.setup(); from django.conf import settings as s; "
+    "from django.conf import settings as s; "
     "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.FRONTEND_URL, "
     "s.PASSWORD_RESET_TIMEOUT, s.EMAIL_VERIFICATION_TIMEOUT, s.EMAIL_VERIFICATION_REQUIRED, "
     "s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['email_address'])"
 )
 
 
-def load_settings(**environment) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "overworld.settings", **environment}
-    return subprocess.run(
-        [sys.executable, "-c", PRINT_EMAIL_SETTINGS],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+def load_settings(**environment):
+    return run_with_settings(PRINT_EMAIL_SETTINGS, **environment)
 
 
 def test_the_settings_read_the_email_environment():

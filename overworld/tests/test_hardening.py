@@ -1,39 +1,14 @@
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-
+from overworld.tests.fresh_settings import STRONG_KEY, run_with_settings
 
 PRINT_THROTTLE_RATES = (
-    "import django; django.setup(); from django.conf import settings; "
-    "print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])"
+    "from django.conf import settings; print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])"
 )
 
 
-PRINT_THROTTLE_RATES = (
-    "import django; django.setup(); from django.conf import settings; "
-    "print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])"
-)
-
-
-def load_settings(**environment) -> subprocess.CompletedProcess:
-    """Imports the settings in a fresh interpreter with exactly this environment."""
-    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "overworld.settings", **environment}
-    return subprocess.run(
-        [sys.executable, "-c", PRINT_THROTTLE_RATES],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-STRONG_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$%"
+def load_settings(**environment):
+    return run_with_settings(PRINT_THROTTLE_RATES, **environment)
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -2,18 +2,14 @@
 
 import json
 import logging
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from overworld.logs import JsonFormatter, KeyValueFormatter
+from overworld.tests.fresh_settings import STRONG_KEY, run_with_settings
 
 pytestmark = pytest.mark.django_db
-
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture
@@ -151,24 +147,6 @@ def test_the_json_format_is_one_object_per_line():
     assert entry["time"].endswith("Z")
 
 
-def run_with_settings(code: str, **environment) -> subprocess.CompletedProcess:
-    """Runs `code` after django.setup() in a fresh interpreter, with production settings."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DJANGO_SETTINGS_MODULE": "overworld.settings",
-        "DJANGO_SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$%",
-        **environment,
-    }
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 LOG_ONE_REQUEST = (
     "import logging; logging.getLogger('overworld.request').info("
     "'request', extra={'fields': {'method': 'GET', 'path': '/healthz', 'status': 200}})"
@@ -176,7 +154,7 @@ LOG_ONE_REQUEST = (
 
 
 def test_django_log_format_json_makes_every_line_json():
-    result = run_with_settings(LOG_ONE_REQUEST, DJANGO_LOG_FORMAT="json")
+    result = run_with_settings(LOG_ONE_REQUEST, DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_LOG_FORMAT="json")
 
     assert result.returncode == 0, result.stderr
     entry = json.loads(result.stderr.strip().splitlines()[-1])
@@ -185,14 +163,14 @@ def test_django_log_format_json_makes_every_line_json():
 
 
 def test_the_default_log_format_is_text():
-    result = run_with_settings(LOG_ONE_REQUEST)
+    result = run_with_settings(LOG_ONE_REQUEST, DJANGO_SECRET_KEY=STRONG_KEY)
 
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1].endswith("request method=GET path=/healthz status=200")
 
 
 def test_an_unknown_log_format_is_refused():
-    result = run_with_settings("", DJANGO_LOG_FORMAT="xml")
+    result = run_with_settings("", DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_LOG_FORMAT="xml")
 
     assert result.returncode != 0
     assert "DJANGO_LOG_FORMAT must be text or json" in result.stderr
