@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format demo schema clean
+.PHONY: install run test lint format demo schema clean chromium
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: run make PYTHON=python3.11 ...")'
@@ -22,8 +22,19 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole test suite, on SQLite, or on the database DATABASE_URL names.
-test: install
+test: install chromium
 	$(BIN)/pytest
+
+# The browser tests drive Debian's Chromium (never a downloaded one): installed here when missing, so
+# that `make test` alone sets up a fresh machine. CHROMIUM_PATH points at another build.
+CHROMIUM_PATH ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+	  command -v apt-get >/dev/null || { echo "The browser tests need Chromium: install it and set CHROMIUM_PATH." >&2; exit 1; }; \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -170,8 +170,8 @@ dependency_log = logging.getLogger("overworld.dependencies")
 def unavailable_dependency(exc: BaseException) -> str | None:
     """
     "database" or "cache" when `exc` says that dependency cannot be reached (refused, dropped, timed
-    out), else None. Django reconnects to the database on the next request (CONN_HEALTH_CHECKS) and
-    redis-py on the next command, so these answers stop by themselves once the dependency is back.
+    out), else None. Django drops a connection that failed and opens a new one on the next request, and
+    redis-py reconnects on the next command, so these answers stop by themselves once it is back.
     """
     if isinstance(exc, DatabaseOperationalError | DatabaseInterfaceError):
         return "database"
