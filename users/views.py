@@ -290,7 +290,9 @@ class ProfileView(APIView):
         serializer = ProfileUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_profile_update(user=user, actor=request.user, data=serializer.validated_data)
-        return self.profile_response(user.username)
+        # The owner's own profile, from the user just updated (no second lookup by the new name).
+        profile = selectors.user_profile_build(user=user)
+        return Response(ProfileSerializer(profile, context={"show_email": True, "viewer": request.user}).data)
 
     @extend_schema(
         tags=["users"],
