@@ -12,6 +12,8 @@ igdb_id_validator = RegexValidator(
 )
 
 SHELVES = ("played", "liked", "backlog", "wishlist")
+# The fields of a game in a list (a profile's shelves, favourites): GameSummarySerializer's.
+GAME_SUMMARY_FIELDS = ("id", "igdb", "name", "slug", "cover_id", "backdrop_id")
 # Half stars: 1 is half a star, 10 is five stars.
 RATING_MIN, RATING_MAX = 1, 10
 FAVOURITES_MAX = 5
@@ -49,6 +51,20 @@ class Game(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.igdb})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        game = super().from_db(db, field_names, values)
+        game._loaded_summary = game.summary_values()
+        return game
+
+    def summary_values(self) -> tuple:
+        """The values lists of games show (GAME_SUMMARY_FIELDS), as loaded; deferred ones as None."""
+        return tuple(self.__dict__.get(field) for field in GAME_SUMMARY_FIELDS)
+
+    def summary_changed(self) -> bool:
+        """Whether what lists of games show differs from what was loaded (True when unknown)."""
+        return getattr(self, "_loaded_summary", None) != self.summary_values()
 
 
 def _flag_matches_timestamp(shelf: str) -> Q:

@@ -9,7 +9,16 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 
 from games.igdb import get_client, parse_igdb_id
-from games.models import RATING_MAX, RATING_MIN, SHELVES, FavouriteGame, Game, GameState, JournalEntry
+from games.models import (
+    GAME_SUMMARY_FIELDS,
+    RATING_MAX,
+    RATING_MIN,
+    SHELVES,
+    FavouriteGame,
+    Game,
+    GameState,
+    JournalEntry,
+)
 from overworld.exceptions import UpstreamError
 from users.models import User
 
@@ -45,10 +54,6 @@ def game_get_with_shelf_counts(*, igdb: str) -> Game | None:
 
 def game_state_get(*, user: User, igdb: str) -> GameState | None:
     return GameState.objects.filter(user=user, game__igdb=igdb).first()
-
-
-# The fields of a game in a list (GameSummarySerializer's), read as plain values on hot paths.
-GAME_SUMMARY_FIELDS = ("id", "igdb", "name", "slug", "cover_id", "backdrop_id")
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,14 @@ def _shelves_changed(sender, instance, **kwargs) -> None:
     profiles_changed(instance.user_id)
 
 
-@receiver([post_save, post_delete], sender=Game)
-def _game_changed(sender, instance: Game, **kwargs) -> None:
+@receiver(post_save, sender=Game)
+def _game_saved(sender, instance: Game, created: bool, **kwargs) -> None:
+    # A new game is on no profile yet, and details IGDB refreshes (summary, genres, ...) are not shown
+    # on profiles: only a change of what a profile shows of a game invalidates them all.
+    if not created and instance.summary_changed():
+        all_profiles_changed()
+
+
+@receiver(post_delete, sender=Game)
+def _game_deleted(sender, instance: Game, **kwargs) -> None:
     all_profiles_changed()

@@ -3,7 +3,8 @@
 import pytest
 from django.core.cache import caches
 
-from games.tests.factories import GameFactory
+from games.models import Game
+from games.tests.factories import GameFactory, GameStateFactory
 from users import services
 from users.tests.factories import FollowFactory
 
@@ -115,3 +116,17 @@ def test_profiles_are_served_when_the_cache_fails(api_client, user, monkeypatch)
     assert response.status_code == 200
     assert response.json()["username"] == "madeline"
     GameFactory()  # a write while the cache is down does not fail either
+
+
+def test_game_details_not_shown_on_profiles_keep_them_cached(
+    api_client, user, game, django_assert_num_queries
+):
+    GameStateFactory(user=user, game=game, on_all_shelves=True)
+    anonymous(api_client)
+    stored = Game.objects.get(pk=game.pk)
+
+    stored.summary = "A mountain, and what it asks of you."
+    stored.save()
+
+    with django_assert_num_queries(0):
+        assert anonymous(api_client)["played"][0]["name"] == "Celeste"
