@@ -187,6 +187,11 @@ class PasswordChangeView(APIView):
         return never_cached(Response({"token": token}))
 
 
+# The current user's answer is read on every page load of the SPA: one serializer, whose fields are
+# built once, represents every user (a serializer instance per request copies its fields each time).
+CURRENT_USER = CurrentUserSerializer()
+
+
 class CurrentUserView(APIView):
     def get_throttles(self):
         return [PasswordThrottle()] if self.request.method == "DELETE" else []
@@ -197,7 +202,7 @@ class CurrentUserView(APIView):
         responses={200: CurrentUserSerializer, 401: UNAUTHORIZED},
     )
     def get(self, request):
-        return Response(CurrentUserSerializer(request.user).data)
+        return Response(CURRENT_USER.to_representation(request.user))
 
     @extend_schema(
         tags=["users"],
