@@ -1,10 +1,11 @@
 """
 The anonymous profile, cached in the shared cache and invalidated by every write that changes it.
 
-A profile is the most read answer of the API, and the same for every anonymous visitor. Its cached
-JSON is stamped with two versions: the user's (bumped by any write to the user, their shelves, their
-follows either way, their favourites) and a global epoch (bumped by what changes many profiles at
-once: a game's metadata, a user deactivated, reactivated or deleted). A stamp that no longer matches
+A profile is the most read answer of the API, and the same for every anonymous visitor. It is cached
+as its encoded JSON (sent unchanged by overworld.renderers.JSONRenderer), stamped with two versions:
+the user's (bumped by any write to the user, their shelves, their follows either way, their
+favourites) and a global epoch (bumped by what changes many profiles at once: a game's metadata, a
+user deactivated, reactivated or deleted). A stamp that no longer matches
 is a miss, so no write ever waits for, or depends on, finding the entries to delete.
 
 The cache is an accelerator, never a dependency: when it fails, the profile is built from the
@@ -23,6 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from games.models import FavouriteGame, Game, GameState
+from overworld.renderers import EncodedJSON
 from users.models import Follow, User
 from users.selectors import user_get_active
 
@@ -32,26 +34,28 @@ EPOCH_KEY = "profile-epoch"
 
 
 def _entry_key(username: str) -> str:
-    return f"profile:{username.lower()}"
+    # "json": entries of the encoded answer; the name changes with what an entry holds, so entries of
+    # an earlier release are never read.
+    return f"profile-json:{username.lower()}"
 
 
 def _version_key(user_id: int) -> str:
     return f"profile-version:{user_id}"
 
 
-def anonymous_profile(username: str, render: Callable[[User], dict]) -> dict:
+def anonymous_profile(username: str, render: Callable[[User], dict]) -> EncodedJSON | dict:
     """
-    The anonymous profile of `username`: from the cache when its stamp is current, else the active
-    user is looked up (NotFoundError when there is none), `render(user)` builds the profile's data,
-    and it is stored.
+    The anonymous profile of `username`, as the data of a response: its JSON from the cache when its
+    stamp is current; else the active user is looked up (NotFoundError when there is none),
+    `render(user)` builds the profile's data, and its JSON is stored.
     """
     entry_key = _entry_key(username)
     try:
         found = cache.get_many([entry_key, EPOCH_KEY])
         if entry_key in found:
-            user_id, stamp, data = found[entry_key]
+            user_id, stamp, encoded = found[entry_key]
             if stamp == (cache.get(_version_key(user_id)), found.get(EPOCH_KEY)):
-                return data
+                return EncodedJSON(encoded)
     except Exception:
         # The cache only speeds things up: without it, the database answers.
         logger.warning("profile cache unavailable; profile built from the database", exc_info=True)
@@ -63,12 +67,12 @@ def anonymous_profile(username: str, render: Callable[[User], dict]) -> dict:
     except Exception:
         logger.warning("profile cache unavailable; profile built from the database", exc_info=True)
         return render(user)
-    data = render(user)
+    encoded = EncodedJSON.encode(render(user))
     try:
-        cache.set(entry_key, (user.pk, stamp, data), timeout=settings.PROFILE_CACHE_SECONDS)
+        cache.set(entry_key, (user.pk, stamp, bytes(encoded)), timeout=settings.PROFILE_CACHE_SECONDS)
     except Exception:
         logger.warning("profile cache unavailable; profile not stored", exc_info=True)
-    return data
+    return encoded
 
 
 def _bump(key: str) -> None:

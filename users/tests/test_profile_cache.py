@@ -130,3 +130,29 @@ def test_game_details_not_shown_on_profiles_keep_them_cached(
 
     with django_assert_num_queries(0):
         assert anonymous(api_client)["played"][0]["name"] == "Celeste"
+
+
+def test_a_cached_profile_is_sent_as_it_was_encoded(api_client, user, game, django_assert_num_queries):
+    GameStateFactory(user=user, game=game, on_all_shelves=True)
+    first = api_client.get(URL)
+    cached = caches["default"].get("profile-json:madeline")
+
+    with django_assert_num_queries(0):
+        second = api_client.get(URL)
+
+    assert second.content == first.content == cached[2]  # the stored bytes, not re-encoded
+    assert second["Content-Type"] == first["Content-Type"] == "application/json"
+    assert second["Content-Length"] == str(len(first.content))
+
+
+def test_a_cached_profile_still_honours_indent_and_the_browsable_api(api_client, user):
+    compact = api_client.get(URL).json()
+
+    indented = api_client.get(URL, HTTP_ACCEPT="application/json; indent=2")
+    assert indented.content.startswith(b'{\n  "')
+    assert indented.json() == compact
+
+    page = api_client.get(URL, HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert b"&quot;username&quot;: &quot;madeline&quot;" in page.content
