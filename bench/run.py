@@ -232,6 +232,12 @@ def prepare(args) -> tuple[list[Scenario], dict]:
             c,
         ),
         Scenario(
+            "heavy_profile_signed_in",
+            "The same, viewed with a token: built and encoded for each request (never cached)",
+            [request_line("GET", f"/api/users/{load_data.HEAVY_USERNAME}", token) for token in tokens],
+            c,
+        ),
+        Scenario(
             "current_user",
             "`GET /api/users/user/` with a token",
             [request_line("GET", "/api/users/user/", token) for token in tokens],

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import operator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -81,17 +82,21 @@ def user_shelves(*, user: User) -> Shelves:
             *(f"game__{field}" for field in GAME_SUMMARY_FIELDS),
         )
     )
-    shelved: dict[str, list[tuple]] = {shelf: [] for shelf in SHELVES}
-    for state_id, *values in rows:
-        game = dict(zip(GAME_SUMMARY_FIELDS, values[len(SHELVES) :], strict=True))
-        for shelf, shelved_at in zip(SHELVES, values[: len(SHELVES)], strict=False):
+    # Per row: the state's id, a timestamp per shelf, then the game's summary.
+    timestamps = slice(1, 1 + len(SHELVES))
+    summary = slice(1 + len(SHELVES), None)
+    entries: list[list[tuple]] = [[] for _ in SHELVES]
+    for row in rows:
+        game = dict(zip(GAME_SUMMARY_FIELDS, row[summary], strict=True))
+        for shelf_entries, shelved_at in zip(entries, row[timestamps], strict=True):
             # A shelf's timestamp is set exactly when the game is on it (a database constraint).
             if shelved_at is not None:
-                shelved[shelf].append((shelved_at, state_id, game))
+                shelf_entries.append((shelved_at, row[0], game))
+    newest_first = operator.itemgetter(0, 1)  # by timestamp, then by state (the order of the paged lists)
     return Shelves(
         **{
-            shelf: [game for *_, game in sorted(entries, key=lambda entry: entry[:2], reverse=True)]
-            for shelf, entries in shelved.items()
+            shelf: [game for *_, game in sorted(shelf_entries, key=newest_first, reverse=True)]
+            for shelf, shelf_entries in zip(SHELVES, entries, strict=True)
         }
     )
 

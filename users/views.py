@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from overworld.exceptions import NotFoundError, azuma_exception_handler
 from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
+from overworld.renderers import EncodedJSON
 from overworld.schema import (
     FORBIDDEN,
     NOT_FOUND,
@@ -261,7 +262,8 @@ class ProfileView(APIView):
             )
         profile = selectors.user_profile_get(username=username)
         context = {"show_email": viewer.pk == profile.user.pk, "viewer": viewer}
-        return Response(ProfileSerializer(profile, context=context).data)
+        # Encoded here as the cached profiles are (a profile may list thousands of games).
+        return Response(EncodedJSON.encode(ProfileSerializer(profile, context=context).data))
 
     @extend_schema(
         tags=["users"],
