@@ -2,12 +2,12 @@
 
 import hashlib
 import logging
+import operator
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Avg, Count, Q, QuerySet
 
 from games.igdb import get_client, parse_igdb_id
 from games.models import (
@@ -70,41 +70,35 @@ class Shelves:
 def user_shelves(*, user: User) -> Shelves:
     """
     The user's four shelves, each newest first, in one query whatever their length. A profile can
-    hold thousands of games, so rows are read as values, not model instances, each game's summary is
-    built once however many shelves it is on, and the database numbers each shelf's order (newest
-    first, then by state: the paged lists' order), so rows are placed, not sorted, and no timestamp
-    is read.
+    hold thousands of games, so rows are read as values, not model instances, and each game's
+    summary is built once however many shelves it is on.
     """
-    rows = list(
+    rows = (
         GameState.objects.filter(user=user)
         .filter(Q(played=True) | Q(liked=True) | Q(backlog=True) | Q(wishlist=True))
-        .annotate(
-            **{
-                f"{shelf}_position": Window(
-                    RowNumber(), order_by=[F(f"{shelf}_at").desc(nulls_last=True), F("id").desc()]
-                )
-                for shelf in SHELVES
-            }
-        )
         .values_list(
-            *SHELVES,
-            *(f"{shelf}_position" for shelf in SHELVES),
+            "id",
+            *(f"{shelf}_at" for shelf in SHELVES),
             *(f"game__{field}" for field in GAME_SUMMARY_FIELDS),
         )
     )
-    # Per row: whether the game is on each shelf, its place on each, then the game's summary. A
-    # shelf's timestamp is set exactly when the game is on it (a database constraint), so the games
-    # on a shelf come first in its order, numbered from 1.
-    on_shelves = slice(0, len(SHELVES))
-    positions = slice(len(SHELVES), 2 * len(SHELVES))
-    summary = slice(2 * len(SHELVES), None)
-    shelves: list[list] = [[None] * sum(row[index] for row in rows) for index in range(len(SHELVES))]
+    # Per row: the state's id, a timestamp per shelf, then the game's summary.
+    timestamps = slice(1, 1 + len(SHELVES))
+    summary = slice(1 + len(SHELVES), None)
+    entries: list[list[tuple]] = [[] for _ in SHELVES]
     for row in rows:
         game = dict(zip(GAME_SUMMARY_FIELDS, row[summary], strict=True))
-        for shelf, on_shelf, position in zip(shelves, row[on_shelves], row[positions], strict=True):
-            if on_shelf:
-                shelf[position - 1] = game
-    return Shelves(**dict(zip(SHELVES, shelves, strict=True)))
+        for shelf_entries, shelved_at in zip(entries, row[timestamps], strict=True):
+            # A shelf's timestamp is set exactly when the game is on it (a database constraint).
+            if shelved_at is not None:
+                shelf_entries.append((shelved_at, row[0], game))
+    newest_first = operator.itemgetter(0, 1)  # by timestamp, then by state (the order of the paged lists)
+    return Shelves(
+        **{
+            shelf: [game for *_, game in sorted(shelf_entries, key=newest_first, reverse=True)]
+            for shelf, shelf_entries in zip(SHELVES, entries, strict=True)
+        }
+    )
 
 
 def user_shelf_states(*, user: User, shelf: str) -> QuerySet[GameState]:
