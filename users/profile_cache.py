@@ -1,12 +1,13 @@
 """
 The anonymous profile, cached in the shared cache and invalidated by every write that changes it.
 
-A profile is the most read answer of the API, and the same for every anonymous visitor. It is cached
-as its encoded JSON (sent unchanged by overworld.renderers.JSONRenderer), stamped with two versions:
-the user's (bumped by any write to the user, their shelves, their follows either way, their
-favourites) and a global epoch (bumped by what changes many profiles at once: a game's metadata, a
-user deactivated, reactivated or deleted). A stamp that no longer matches
-is a miss, so no write ever waits for, or depends on, finding the entries to delete.
+A profile is the most read answer of the API, and the same for every anonymous visitor; a signed-in
+viewer other than its owner sees it with two fields of their own (`as_seen_by`). It is cached as its
+encoded JSON (sent unchanged by overworld.renderers.JSONRenderer), stamped with two versions: the
+user's (bumped by any write to the user, their shelves, their follows either way, their favourites)
+and a global epoch (bumped by what changes many profiles at once: a game's metadata, a user
+deactivated, reactivated or deleted). A stamp that no longer matches is a miss, so no write ever
+waits for, or depends on, finding the entries to delete.
 
 The cache is an accelerator, never a dependency: when it fails, the profile is built from the
 database. An entry also expires after PROFILE_CACHE_SECONDS, which bounds how stale it can be if a
@@ -17,6 +18,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
+import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -73,6 +75,17 @@ def anonymous_profile(username: str, render: Callable[[User], dict]) -> EncodedJ
     except Exception:
         logger.warning("profile cache unavailable; profile not stored", exc_info=True)
     return encoded
+
+
+def as_seen_by(profile: EncodedJSON | dict, viewer: User) -> dict:
+    """
+    The anonymous `profile` as `viewer`, signed in and not its owner, sees it: with whether they
+    follow its owner and its owner follows them (ProfileSerializer's `is_following`, `follows_you`).
+    """
+    data = orjson.loads(memoryview(profile)) if isinstance(profile, bytes) else dict(profile)
+    data["is_following"] = viewer.pk in data["followers"]
+    data["follows_you"] = viewer.pk in data["following"]
+    return data
 
 
 def _bump(key: str) -> None:

@@ -1,12 +1,15 @@
 """The anonymous profile is served from the cache, and every write that changes it shows at once."""
 
+import json
+
 import pytest
 from django.core.cache import caches
 
 from games.models import Game
 from games.tests.factories import GameFactory, GameStateFactory
-from users import services
-from users.tests.factories import FollowFactory
+from users import selectors, services
+from users.serializers import ProfileSerializer
+from users.tests.factories import FollowFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +159,46 @@ def test_a_cached_profile_still_honours_indent_and_the_browsable_api(api_client,
     assert page.status_code == 200
     assert page["Content-Type"].startswith("text/html")
     assert b"&quot;username&quot;: &quot;madeline&quot;" in page.content
+
+
+@pytest.mark.parametrize(
+    ("viewer_follows", "owner_follows"), [(False, False), (True, False), (False, True), (True, True)]
+)
+def test_signed_in_viewers_get_the_cached_profile_with_their_relationship(
+    api_client, auth_client, user, other_user, game, viewer_follows, owner_follows, django_assert_num_queries
+):
+    GameStateFactory(user=other_user, game=game, on_all_shelves=True)
+    FollowFactory(follower=UserFactory(), followed=other_user)
+    if viewer_follows:
+        FollowFactory(follower=user, followed=other_user)
+    if owner_follows:
+        FollowFactory(follower=other_user, followed=user)
+    anonymous(api_client, "/api/users/theo")  # cached
+
+    with django_assert_num_queries(1):  # the token: the profile comes from the cache
+        seen = auth_client.get("/api/users/theo").json()
+
+    built = ProfileSerializer(selectors.user_profile_get(username="theo"), context={"viewer": user}).data
+    assert list(seen) == list(built)  # the same fields, in the same order
+    assert seen == json.loads(json.dumps(built))
+    assert (seen["is_following"], seen["follows_you"]) == (viewer_follows, owner_follows)
+    assert "email" not in seen
+
+
+def test_owners_get_their_own_profile_fresh_with_their_email(auth_client, user):
+    auth_client.get(URL)
+    caches["default"].set("profile-json:madeline", (user.pk, (None, None), b'{"stale": true}'))
+
+    assert auth_client.get("/api/users/MADELINE").json()["email"] == "madeline@example.com"
+
+
+def test_signed_in_viewers_are_served_when_the_cache_fails(auth_client, other_user, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache is down")
+
+    for method in ("get_many", "get", "set"):
+        monkeypatch.setattr(caches["default"], method, broken)
+
+    body = auth_client.get("/api/users/theo").json()
+
+    assert (body["username"], body["is_following"], body["follows_you"]) == ("theo", False, False)
