@@ -60,9 +60,8 @@ def game_state_update(
     if unknown:
         raise ValueError(f"Not shelves: {sorted(unknown)}")
     with transaction.atomic():
-        state, _ = GameState.objects.get_or_create(user=user, game=game)
-        # Lock the row so that two requests for the same game apply one after the other.
-        state = GameState.objects.select_for_update().get(pk=state.pk)
+        # Read locked (or created), so that two requests for the same game apply one after the other.
+        state, _ = GameState.objects.select_for_update().get_or_create(user=user, game=game)
         now = timezone.now()
         changed = []
         for shelf, value in flags.items():
