@@ -194,6 +194,7 @@ def prepare(args) -> tuple[list[Scenario], dict]:
     AuthToken.objects.all().delete()  # the tokens of earlier runs (and their logins)
     actors = list(User.objects.filter(username__startswith="user").order_by("id")[:ACTORS])
     tokens = [token_create(user=actor) for actor in actors]
+    heavy_token = token_create(user=User.objects.get(username=load_data.HEAVY_USERNAME))
     followed = set(
         Follow.objects.filter(follower__in=actors).values_list("follower_id", "followed__username")
     )
@@ -233,8 +234,14 @@ def prepare(args) -> tuple[list[Scenario], dict]:
         ),
         Scenario(
             "heavy_profile_signed_in",
-            "The same, viewed with a token: built and encoded for each request (never cached)",
+            "The same, viewed by other users with a token (cached, with the viewer's relationship)",
             [request_line("GET", f"/api/users/{load_data.HEAVY_USERNAME}", token) for token in tokens],
+            c,
+        ),
+        Scenario(
+            "heavy_profile_owner",
+            "The same, viewed by its owner: built and encoded for each request (never cached)",
+            [request_line("GET", f"/api/users/{load_data.HEAVY_USERNAME}", heavy_token)],
             c,
         ),
         Scenario(

@@ -298,10 +298,16 @@ def user_follow(*, follower: User, followed: User) -> Follow:
     """Makes `follower` follow `followed`. Following twice (or twice at once) is one follow."""
     if follower.pk == followed.pk:
         raise ValidationError({"username": ["You cannot follow yourself."]})
-    with transaction.atomic():
-        follow, created = Follow.objects.get_or_create(follower=follower, followed=followed)
-        if created:
+    # Inserted at once, rather than looked for first (a follow is nearly always new): the unique
+    # constraint on (follower, followed) says when it already exists, or a simultaneous one won.
+    try:
+        with transaction.atomic():
+            follow = Follow.objects.create(follower=follower, followed=followed)
             activity_record(actor=follower, verb=Activity.Verb.FOLLOWED, target=followed)
+    except IntegrityError:
+        follow = Follow.objects.filter(follower=follower, followed=followed).first()
+        if follow is None:
+            raise  # not a duplicate (the user followed was just deleted, say)
     return follow
 
 

@@ -24,8 +24,8 @@ def crowded(user, other_user):
         # token (1) and nothing else
         ("get", "/api/users/user/", None, 1),
         # Counted inside the test's transaction, so transactions show as savepoints.
-        # token, target, savepoint, get_or_create (select, savepoint, insert, release), activity, release
-        ("post", "/api/users/follow/", {"username": "theo"}, 9),
+        # token, target, savepoint, the follow's insert, activity, release
+        ("post", "/api/users/follow/", {"username": "theo"}, 6),
         # token, target, the follow's delete, the activity's delete
         ("post", "/api/users/unfollow/", {"username": "theo"}, 6),
         # token, game, savepoint, the state read locked or created (4), activity, update, release

@@ -5,7 +5,7 @@ from django.urls import get_resolver
 
 from overworld.exceptions import ForbiddenError
 from users import services
-from users.models import Follow, User
+from users.models import Activity, Follow, User
 from users.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,7 @@ def test_follow_is_idempotent(user, other_user):
 
     assert first.pk == second.pk
     assert Follow.objects.count() == 1
+    assert Activity.objects.filter(actor=user, verb=Activity.Verb.FOLLOWED, target=other_user).count() == 1
 
 
 def test_follow_yourself_is_a_validation_error(user):
