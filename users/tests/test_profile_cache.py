@@ -111,7 +111,7 @@ def test_profiles_are_served_when_the_cache_fails(api_client, user, monkeypatch)
         raise ConnectionError("cache is down")
 
     backend = caches["default"]
-    for method in ("get_many", "get", "set"):
+    for method in ("get_many", "get", "set", "set_many"):
         monkeypatch.setattr(backend, method, broken)
 
     response = api_client.get(URL)
@@ -196,7 +196,7 @@ def test_signed_in_viewers_are_served_when_the_cache_fails(auth_client, other_us
     def broken(*args, **kwargs):
         raise ConnectionError("cache is down")
 
-    for method in ("get_many", "get", "set"):
+    for method in ("get_many", "get", "set", "set_many"):
         monkeypatch.setattr(caches["default"], method, broken)
 
     body = auth_client.get("/api/users/theo").json()
