@@ -89,7 +89,8 @@ class PreparedQuery:
         self._prepared_on: weakref.WeakSet = weakref.WeakSet()
 
     def _compile(self, connection, db: str) -> _Compiled:
-        markers = tuple(f"prepared-{uuid.uuid4().hex}" for _ in range(self.values))
+        # In both letter cases, so that a build that changes its value (lower() say) is refused.
+        markers = tuple(f"Prepared-{uuid.uuid4().hex.upper()}" for _ in range(self.values))
         queryset = self.build(*markers)
         if (
             queryset.model is not self.model

@@ -24,7 +24,11 @@ username_validator = RegexValidator(
 class UserQuerySet(models.QuerySet):
     def with_username(self, username: str) -> "UserQuerySet":
         """Case-insensitive match that uses the functional unique index on LOWER(username)."""
-        return self.alias(username_lower=Lower("username")).filter(username_lower=username.lower())
+        return self.with_lowercased_username(username.lower())
+
+    def with_lowercased_username(self, lowercased: str) -> "UserQuerySet":
+        """`with_username` of a name already lowercased."""
+        return self.alias(username_lower=Lower("username")).filter(username_lower=lowercased)
 
     def with_email(self, email: str) -> "UserQuerySet":
         return self.alias(email_lower=Lower("email")).filter(email_lower=email.lower())

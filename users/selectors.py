@@ -9,15 +9,21 @@ from knox.models import AuthToken
 from games.models import Game, GameState
 from games.selectors import Shelves, user_favourites, user_shelves
 from overworld.exceptions import NotFoundError
+from overworld.prepared import PreparedQuery
 from users.models import Activity, Follow, User
+
+# The lookup of most requests that name a user (profiles, follows), compiled once (overworld/prepared.py).
+_active_users_named = PreparedQuery(
+    User, lambda lowercased: User.objects.with_lowercased_username(lowercased).filter(is_active=True)
+)
 
 
 def user_get_active(*, username: str) -> User:
     """The active account with this username, in any letter case; NotFoundError otherwise."""
-    user = User.objects.with_username(username).filter(is_active=True).first()
-    if user is None:
+    found = _active_users_named(username.lower())
+    if not found:
         raise NotFoundError(username)
-    return user
+    return found[0]
 
 
 def user_exists(*, username: str) -> bool:

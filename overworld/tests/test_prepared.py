@@ -74,6 +74,7 @@ def test_several_values_and_rows():
     "build",
     [
         lambda name: User.objects.filter(username__startswith=name),  # the value reaches the SQL changed
+        lambda name: User.objects.with_username(name),  # changed before (lowercased)
         lambda name: User.objects.filter(username=name, email=name),  # twice
         lambda name: User.objects.filter(username=name).values("id"),  # not model instances
         lambda name: AuthToken.objects.filter(token_key=name),  # another model
