@@ -115,8 +115,12 @@ def test_postgresql_prepares_once_per_connection(user):
 
 
 @pytest.mark.postgresql
-def test_postgresql_without_prepared_statements(user, settings):
-    settings.DATABASE_PREPARED_STATEMENTS = False
+@pytest.mark.parametrize("switch", ["setting", "connection per request"])
+def test_postgresql_without_prepared_statements(user, settings, monkeypatch, switch):
+    if switch == "setting":
+        settings.DATABASE_PREPARED_STATEMENTS = False
+    else:
+        monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     query = PreparedQuery(User, lambda name: User.objects.filter(username=name))
 
     with CaptureQueriesContext(connection) as queries:
