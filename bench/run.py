@@ -432,6 +432,19 @@ def database_pids(url: str) -> list[int]:
         return [pid for (pid,) in cursor.fetchall()]
 
 
+def cache_pids(env: dict[str, str]) -> list[int]:
+    """The Redis server of the shared cache, when the app uses one on this machine."""
+    url = env.get("REDIS_URL")
+    if not url or urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return []
+    import redis
+
+    try:
+        return [int(redis.Redis.from_url(url, socket_timeout=2).info("server")["process_id"])]
+    except (redis.RedisError, KeyError, ValueError):
+        return []
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """CPU time (user + system) the processes have used so far; unreadable ones count nothing."""
     ticks = 0
@@ -471,7 +484,9 @@ def wait_idle(server: subprocess.Popen) -> None:
             return
 
 
-def run_scenario(wrk: str, args, scenario: Scenario, port: int, server: subprocess.Popen) -> None:
+def run_scenario(
+    wrk: str, args, scenario: Scenario, port: int, server: subprocess.Popen, env: dict[str, str]
+) -> None:
     warmup = {}
     if args.warmup:
         wait_idle(server)
@@ -495,7 +510,7 @@ def run_scenario(wrk: str, args, scenario: Scenario, port: int, server: subproce
             stderr=subprocess.DEVNULL,
         )
         time.sleep(1)  # attach before the load starts
-    pids = {"app": worker_pids(server), "db": database_pids(args.database_url)}
+    pids = {"app": worker_pids(server), "db": database_pids(args.database_url), "cache": cache_pids(env)}
     before = {side: cpu_seconds(group) for side, group in pids.items()}
     before_machine, before_wrk = machine_busy_seconds(), children_cpu_seconds()
     scenario.result = result = run_wrk(wrk, args, scenario, port, seconds)
@@ -561,8 +576,8 @@ def report(args, scenarios: list[Scenario], facts: dict, env: dict[str, str]) ->
     floor = scenarios[0].rps
     rows = [
         "| Scenario | What | Conns | Requests | Req/s | p50 ms | p95 ms | p99 ms | Errors | Of floor "
-        "| App CPU ms | DB CPU ms | KB | Others |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| App CPU ms | DB CPU ms | Cache CPU ms | KB | Others |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for s in scenarios:
         r = s.result
@@ -572,7 +587,8 @@ def report(args, scenarios: list[Scenario], facts: dict, env: dict[str, str]) ->
             else ["-"] * 5
         )
         figures += [str(s.errors), f"{100 * s.rps / floor:.1f}%" if floor and r else "-"]
-        figures += [f"{r[key]:.2f}" if key in r else "-" for key in ("app_cpu_ms", "db_cpu_ms")]
+        cpu = ("app_cpu_ms", "db_cpu_ms", "cache_cpu_ms")
+        figures += [f"{r[key]:.2f}" if key in r else "-" for key in cpu]
         figures += [f"{r['bytes'] / max(r['requests'], 1) / 1024:,.1f}" if r else "-"]
         figures += [f"{r['other_cores']:.2f}" if "other_cores" in r else "-"]
         rows.append(f"| {s.name} | {s.description} | {s.connections} | " + " | ".join(figures) + " |")
@@ -608,9 +624,10 @@ def report(args, scenarios: list[Scenario], facts: dict, env: dict[str, str]) ->
             *rows,
             "",
             "Errors: non-2xx answers, socket errors and timeouts. Of floor: requests per second as a share "
-            "of the floor's. App CPU ms and DB CPU ms: CPU time the gunicorn workers and the PostgreSQL "
-            "backends spent per request (from /proc; other load on the machine moves them far less than "
-            "the latencies). KB: mean size of an answer, headers included. Others: cores that other "
+            "of the floor's. App CPU ms, DB CPU ms and Cache CPU ms: CPU time the gunicorn workers, the "
+            "PostgreSQL backends and the Redis server spent per request (from /proc; other load on the "
+            "machine moves them far less than the latencies). KB: mean size of an answer, headers "
+            "included. Others: cores that other "
             f"processes kept busy meanwhile (of {os.cpu_count()}); above {BUSY_OTHERS}, that scenario's "
             "latencies and rates are low.",
             *(["", "**Errors:**", *failures] if failures else []),
@@ -649,12 +666,13 @@ def main() -> int:
     print(f"gunicorn ({args.workers} workers) on 127.0.0.1:{port}; {args.duration} s per scenario")
     try:
         for scenario in scenarios:
-            run_scenario(wrk, args, scenario, port, server)
+            run_scenario(wrk, args, scenario, port, server, env)
             r = scenario.result or {}
             print(
                 f"{scenario.name:16} {scenario.rps:9.1f} req/s  p50 {r.get('p50_us', 0) / 1000:7.1f} ms  "
                 f"p99 {r.get('p99_us', 0) / 1000:7.1f} ms  CPU: app {r.get('app_cpu_ms', 0):6.2f} ms, "
-                f"db {r.get('db_cpu_ms', 0):5.2f} ms  others {r.get('other_cores', 0):4.2f} cores  "
+                f"db {r.get('db_cpu_ms', 0):5.2f} ms, cache {r.get('cache_cpu_ms', 0):5.2f} ms  "
+                f"others {r.get('other_cores', 0):4.2f} cores  "
                 f"errors {scenario.errors}"
                 + (f"  first: {r['first_error'][:200]}" if r.get("first_error") else "")
             )
