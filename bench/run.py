@@ -564,7 +564,7 @@ def git_description() -> str:
     def git(*command: str) -> str:
         return subprocess.run(
             ["git", *command], cwd=ROOT, capture_output=True, text=True, timeout=10
-        ).stdout.strip()
+        ).stdout.rstrip()  # not strip(): `status --porcelain` lines may start with a space (" M path")
 
     changed = [
         line for line in git("status", "--porcelain").splitlines() if not line[3:].startswith("bench/")
