@@ -3,10 +3,12 @@ What the deployment files mean, beyond the Compose Specification's schema (check
 processes and their order in docker-compose.yml, gunicorn.conf.py, the Dockerfile, and .env.example.
 """
 
+import gc
 import re
 import runpy
 import subprocess
 import sys
+import types
 
 import gunicorn.config
 import pytest
@@ -98,12 +100,25 @@ def test_gunicorn_knows_every_setting_of_the_config_file():
     # gunicorn silently ignores a name it does not know: a misspelt setting would never apply.
     names = {
         name
-        for name in runpy.run_path(str(GUNICORN_CONF))
-        if name.islower() and not name.startswith("_") and name != "os"
+        for name, value in runpy.run_path(str(GUNICORN_CONF)).items()
+        if name.islower() and not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
 
     assert names
     assert names <= set(gunicorn.config.Config().settings)
+
+
+def test_workers_tune_the_garbage_collector_once_the_app_is_loaded():
+    hook = runpy.run_path(str(GUNICORN_CONF))["post_worker_init"]
+    threshold = gc.get_threshold()
+    try:
+        hook(worker=None)
+
+        assert gc.get_freeze_count() > 0  # the app's objects, out of the collections
+        assert gc.get_threshold()[0] == 10_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 def test_the_image_runs_gunicorn_with_the_config_file():
