@@ -258,8 +258,8 @@ REST_FRAMEWORK = {
 LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5)
 LOGIN_LOCKOUT_WINDOW_SECONDS = env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 15 * 60)
 
-# How long an anonymous profile may be served from the cache at most: writes invalidate it at once;
-# this only bounds staleness when an invalidation was lost while the cache was down.
+# How long a profile may be served from the cache at most: writes invalidate it at once; this only
+# bounds staleness when an invalidation was lost while the cache was down. 0: profiles are not cached.
 PROFILE_CACHE_SECONDS = env_int("PROFILE_CACHE_SECONDS", 300)
 
 # A new login past this many tokens revokes the user's oldest token.

@@ -2,7 +2,7 @@
 The anonymous profile, cached in the shared cache and invalidated by every write that changes it.
 
 A profile is the most read answer of the API, and the same for every anonymous visitor; a signed-in
-viewer other than its owner sees it with two fields of their own (`as_seen_by`). It is cached as its
+viewer sees it with a few fields of their own (`as_seen_by`). It is cached as its
 encoded JSON (sent unchanged by overworld.renderers.JSONRenderer), stamped with two versions: the
 user's (bumped by any write to the user, their shelves, their follows either way, their favourites)
 and a global epoch (bumped by what changes many profiles at once: a game's metadata, a user
@@ -11,7 +11,7 @@ waits for, or depends on, finding the entries to delete.
 
 The cache is an accelerator, never a dependency: when it fails, the profile is built from the
 database. An entry also expires after PROFILE_CACHE_SECONDS, which bounds how stale it can be if a
-version bump was lost while the cache was down.
+version bump was lost while the cache was down; 0 turns the cache off.
 """
 
 import logging
@@ -51,6 +51,8 @@ def anonymous_profile(username: str, render: Callable[[User], dict]) -> EncodedJ
     stamp is current; else the active user is looked up (NotFoundError when there is none),
     `render(user)` builds the profile's data, and its JSON is stored.
     """
+    if settings.PROFILE_CACHE_SECONDS <= 0:  # the cache is off
+        return EncodedJSON.encode(render(user_get_active(username=username)))
     entry_key = _entry_key(username)
     try:
         found = cache.get_many([entry_key, EPOCH_KEY])
@@ -79,13 +81,21 @@ def anonymous_profile(username: str, render: Callable[[User], dict]) -> EncodedJ
 
 def as_seen_by(profile: EncodedJSON | dict, viewer: User) -> dict:
     """
-    The anonymous `profile` as `viewer`, signed in and not its owner, sees it: with whether they
-    follow its owner and its owner follows them (ProfileSerializer's `is_following`, `follows_you`).
+    The anonymous `profile` as `viewer`, signed in, sees it (ProfileSerializer's answer for them): to
+    others, with whether they follow its owner and its owner follows them; to its owner, with their
+    e-mail address and whether it is verified, from their user row (read with their token, so current).
     """
     data = orjson.loads(memoryview(profile)) if isinstance(profile, bytes) else dict(profile)
-    data["is_following"] = viewer.pk in data["followers"]
-    data["follows_you"] = viewer.pk in data["following"]
-    return data
+    if data["id"] != viewer.pk:
+        data["is_following"] = viewer.pk in data["followers"]
+        data["follows_you"] = viewer.pk in data["following"]
+        return data
+    seen = {}
+    for name, value in data.items():
+        seen[name] = value
+        if name == "username":  # where the serializer has them
+            seen |= {"email": viewer.email, "email_verified": viewer.email_verified}
+    return seen
 
 
 def _bump(*keys: str) -> None:

@@ -247,19 +247,13 @@ class ProfileView(APIView):
         return [IsAuthenticated(), HasVerifiedEmail()]
 
     def profile_response(self, username: str) -> Response:
-        viewer = self.request.user
-        if viewer.is_authenticated and viewer.username.lower() == username.lower():
-            # The owner's own profile shows more (the e-mail address): read fresh, never cached.
-            profile = selectors.user_profile_get(username=username)
-            context = {"show_email": True, "viewer": viewer}
-            # Encoded here as the cached profiles are (a profile may list thousands of games).
-            return Response(EncodedJSON.encode(ProfileSerializer(profile, context=context).data))
-        # The same for every other viewer but for their relationship to its owner: served from the
-        # cache, kept current by writes (users/profile_cache.py).
+        # The same for every viewer but for what is theirs (their relationship to its owner; the
+        # owner's e-mail address): served from the cache, kept current by writes (users/profile_cache.py).
         profile = profile_cache.anonymous_profile(
             username,
             lambda user: ProfileSerializer(selectors.user_profile_build(user=user), context={}).data,
         )
+        viewer = self.request.user
         if not viewer.is_authenticated:
             return Response(profile)
         return Response(EncodedJSON.encode(profile_cache.as_seen_by(profile, viewer)))

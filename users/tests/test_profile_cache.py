@@ -185,11 +185,40 @@ def test_signed_in_viewers_get_the_cached_profile_with_their_relationship(
     assert "email" not in seen
 
 
-def test_owners_get_their_own_profile_fresh_with_their_email(auth_client, user):
-    auth_client.get(URL)
-    caches["default"].set("profile-json:madeline", (user.pk, (None, None), b'{"stale": true}'))
+def test_owners_get_the_cached_profile_with_their_email(
+    api_client, auth_client, user, other_user, game, django_assert_num_queries
+):
+    GameStateFactory(user=user, game=game, on_all_shelves=True)
+    FollowFactory(follower=other_user, followed=user)
+    anonymous(api_client)  # cached
 
-    assert auth_client.get("/api/users/MADELINE").json()["email"] == "madeline@example.com"
+    with django_assert_num_queries(1):  # the token, with the user row: the profile comes from the cache
+        seen = auth_client.get("/api/users/MADELINE").json()
+
+    built = ProfileSerializer(
+        selectors.user_profile_get(username="madeline"), context={"show_email": True, "viewer": user}
+    ).data
+    assert list(seen) == list(built)  # the same fields, in the same order
+    assert seen == json.loads(json.dumps(built))
+    assert (seen["email"], seen["email_verified"]) == ("madeline@example.com", False)
+    assert (seen["is_following"], seen["follows_you"]) == (None, None)
+
+    auth_client.patch("/api/users/profile/madeline", {"email": "new@example.com"})
+    assert auth_client.get(URL).json()["email"] == "new@example.com"
+    assert "email" not in anonymous(api_client)
+
+
+def test_profiles_are_not_cached_when_profile_cache_seconds_is_0(
+    api_client, user, settings, django_assert_num_queries
+):
+    cached = anonymous(api_client)
+    settings.PROFILE_CACHE_SECONDS = 0
+
+    with django_assert_num_queries(5):  # the user, shelves, following, followers, favourites: no entry read
+        assert anonymous(api_client) == cached
+    caches["default"].delete("profile-json:madeline")
+    anonymous(api_client)
+    assert caches["default"].get("profile-json:madeline") is None  # nor stored
 
 
 def test_signed_in_viewers_are_served_when_the_cache_fails(auth_client, other_user, monkeypatch):
