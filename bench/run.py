@@ -60,6 +60,7 @@ class Scenario:
     lines: list[str]  # requests for scenario.lua: method, path, token or "-", body; tab-separated
     connections: int
     min_seconds: int = 0  # a floor under --duration, for scenarios whose answers take long on purpose
+    server_env: dict[str, str] = field(default_factory=dict)  # served by a server with these settings
     result: dict = field(default_factory=dict)
 
     @property
@@ -240,9 +241,16 @@ def prepare(args) -> tuple[list[Scenario], dict]:
         ),
         Scenario(
             "heavy_profile_owner",
-            "The same, viewed by its owner: built and encoded for each request (never cached)",
+            "The same, viewed by its owner (cached, with the owner's e-mail address)",
             [request_line("GET", f"/api/users/{load_data.HEAVY_USERNAME}", heavy_token)],
             c,
+        ),
+        Scenario(
+            "heavy_profile_uncached",
+            "The same, anonymous, with the profile cache off (`PROFILE_CACHE_SECONDS=0`): what a miss costs",
+            [request_line("GET", f"/api/users/{load_data.HEAVY_USERNAME}")],
+            c,
+            server_env={"PROFILE_CACHE_SECONDS": "0"},
         ),
         Scenario(
             "current_user",
@@ -338,7 +346,7 @@ def start_server(args, env: dict[str, str], port: int) -> subprocess.Popen:
     # gunicorn also reads the project's gunicorn.conf.py, if any (production's settings); flags win.
     command = [str(VENV_BIN / "gunicorn"), "overworld.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(args.workers)]
-    log = (OUT / "gunicorn.log").open("w")  # the app's own log lines too (stdout and stderr)
+    log = (OUT / "gunicorn.log").open("a")  # the app's own log lines too (stdout and stderr)
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     log.close()  # the child keeps its copy
     deadline = time.monotonic() + HEALTH_WAIT_SECONDS
@@ -572,6 +580,31 @@ def git_description() -> str:
     return git("rev-parse", "--short", "HEAD") + (" with uncommitted changes" if changed else "")
 
 
+def serve(wrk: str, args, scenarios: list[Scenario], env: dict[str, str]) -> bool:
+    """Runs the scenarios against a gunicorn started with `env`; False if it died."""
+    port = free_port()
+    server = start_server(args, env, port)
+    print(f"gunicorn ({args.workers} workers) on 127.0.0.1:{port}; {args.duration} s per scenario")
+    try:
+        for scenario in scenarios:
+            run_scenario(wrk, args, scenario, port, server, env)
+            r = scenario.result or {}
+            print(
+                f"{scenario.name:16} {scenario.rps:9.1f} req/s  p50 {r.get('p50_us', 0) / 1000:7.1f} ms  "
+                f"p99 {r.get('p99_us', 0) / 1000:7.1f} ms  CPU: app {r.get('app_cpu_ms', 0):6.2f} ms, "
+                f"db {r.get('db_cpu_ms', 0):5.2f} ms, cache {r.get('cache_cpu_ms', 0):5.2f} ms  "
+                f"others {r.get('other_cores', 0):4.2f} cores  "
+                f"errors {scenario.errors}"
+                + (f"  first: {r['first_error'][:200]}" if r.get("first_error") else "")
+            )
+            if server.poll() is not None:
+                print(f"gunicorn died (exit {server.returncode}): see {OUT / 'gunicorn.log'}")
+                return False
+    finally:
+        stop_server(server)
+    return True
+
+
 def report(args, scenarios: list[Scenario], facts: dict, env: dict[str, str]) -> str:
     floor = scenarios[0].rps
     rows = [
@@ -661,26 +694,14 @@ def main() -> int:
     scenarios, facts = prepare(args)
     unthrottle(env)
 
-    port = free_port()
-    server = start_server(args, env, port)
-    print(f"gunicorn ({args.workers} workers) on 127.0.0.1:{port}; {args.duration} s per scenario")
-    try:
-        for scenario in scenarios:
-            run_scenario(wrk, args, scenario, port, server, env)
-            r = scenario.result or {}
-            print(
-                f"{scenario.name:16} {scenario.rps:9.1f} req/s  p50 {r.get('p50_us', 0) / 1000:7.1f} ms  "
-                f"p99 {r.get('p99_us', 0) / 1000:7.1f} ms  CPU: app {r.get('app_cpu_ms', 0):6.2f} ms, "
-                f"db {r.get('db_cpu_ms', 0):5.2f} ms, cache {r.get('cache_cpu_ms', 0):5.2f} ms  "
-                f"others {r.get('other_cores', 0):4.2f} cores  "
-                f"errors {scenario.errors}"
-                + (f"  first: {r['first_error'][:200]}" if r.get("first_error") else "")
-            )
-            if server.poll() is not None:
-                print(f"gunicorn died (exit {server.returncode}): see {OUT / 'gunicorn.log'}")
-                break
-    finally:
-        stop_server(server)
+    (OUT / "gunicorn.log").write_text("")  # this run's servers append to it
+    # One server per set of settings, in the order the scenarios come: production's for all but a few.
+    groups: dict[tuple, list[Scenario]] = {}
+    for scenario in scenarios:
+        groups.setdefault(tuple(sorted(scenario.server_env.items())), []).append(scenario)
+    for settings, group in groups.items():
+        if not serve(wrk, args, group, env | dict(settings)):
+            break
 
     write_report(args.output, report(args, scenarios, facts, env))
     (OUT / "results.json").write_text(json.dumps({s.name: s.result for s in scenarios}, indent=2) + "\n")
