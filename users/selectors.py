@@ -40,16 +40,11 @@ class Profile:
     favourites: list[Game]
 
 
-def user_profile_get(*, username: str) -> Profile:
+def user_profile_build(*, user: User) -> Profile:
     """
     A user's public profile: the account, its four shelves, its follows (ids of active users,
-    newest first) and its favourite games. Five queries, whatever the size of the lists.
+    newest first) and its favourite games. Four queries, whatever the size of the lists.
     """
-    return user_profile_build(user=user_get_active(username=username))
-
-
-def user_profile_build(*, user: User) -> Profile:
-    """The profile of a user already looked up: four queries."""
     return Profile(
         user=user,
         shelves=user_shelves(user=user),

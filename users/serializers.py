@@ -122,8 +122,10 @@ class GameSummaryListField(serializers.ReadOnlyField):
 
 class ProfileSerializer(serializers.Serializer):
     """
-    A profile as the contract has it. `email` is present only when the viewer is the owner
-    (the view passes `show_email`).
+    A profile as the contract has it. `email` is present only when the viewer is the owner (the
+    context's `show_email`). Profiles are read as the anonymous rendering, cached, with the viewer's
+    fields added by users.profile_cache.as_seen_by, which the tests hold equal to this serializer's
+    answer for each viewer.
     """
 
     id = serializers.IntegerField(source="user.id")
