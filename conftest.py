@@ -3,13 +3,22 @@ import uuid
 from collections import Counter
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.signals import request_finished, request_started
 from django.db import connection
+from django.test import override_settings
 from rest_framework.test import APIClient
 
-from games.tests.factories import GameFactory
-from users import services
-from users.tests.factories import PASSWORD, UserFactory
+# Argon2id costs ~130 ms a hash: tests use a fast hasher, set before the factories hash their password.
+# Production's hashers stay listed after it, so their hashes still verify; the tests whose subject is
+# hashing ask for `production_hashers`.
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+PRODUCTION_HASHERS = list(django_settings.PASSWORD_HASHERS)
+override_settings(PASSWORD_HASHERS=[FAST_HASHER, *PRODUCTION_HASHERS]).enable()
+
+from games.tests.factories import GameFactory  # noqa: E402
+from users import services  # noqa: E402
+from users.tests.factories import PASSWORD, UserFactory  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
@@ -84,6 +93,12 @@ def _isolated_cache(settings, tmp_path):
     if isolated["BACKEND"].endswith("FileBasedCache"):
         isolated["LOCATION"] = str(tmp_path / "cache")
     settings.CACHES = {"default": isolated}
+
+
+@pytest.fixture
+def production_hashers(settings):
+    """The production PASSWORD_HASHERS (Argon2id first), for the tests about hashing itself."""
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ def login(client, username, password):
     return client.post("/api/users/login/", {"username": username, "password": password})
 
 
-def test_new_passwords_are_hashed_with_argon2id(api_client):
+def test_new_passwords_are_hashed_with_argon2id(api_client, production_hashers):
     api_client.post(
         "/api/users/register/",
         {"username": "madeline", "email": "m@example.com", "password": "climb-the-mountain"},
@@ -23,7 +23,7 @@ def test_new_passwords_are_hashed_with_argon2id(api_client):
     assert User.objects.get().password.startswith("argon2$argon2id$")
 
 
-def test_pbkdf2_hash_still_works_and_is_upgraded_at_login(api_client, user):
+def test_pbkdf2_hash_still_works_and_is_upgraded_at_login(api_client, user, production_hashers):
     user.password = make_password("an-old-pbkdf2-password", hasher="pbkdf2_sha256")
     user.save()
 
