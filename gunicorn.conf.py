@@ -39,7 +39,7 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 # Proxies allowed to say the request came over HTTPS (X-Forwarded-Proto). Django trusts that header
-# itself (SECURE_PROXY_SSL_HEADER); the client's address is NUM_PROXIES' business.
+# itself (SECURE_PROXY_SSL_HEADER); the client's address is TRUSTED_PROXIES' business.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The workers' heartbeat files: in memory where there is /dev/shm (Docker's overlay disk can stall them).

@@ -8,7 +8,6 @@ from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from games import selectors, services
@@ -40,6 +39,7 @@ from overworld.schema import (
     field_errors,
     path_parameter,
 )
+from overworld.throttling import ScopedClientRateThrottle
 from users.models import USERNAME_URL_PATTERN
 from users.permissions import HasVerifiedEmail
 from users.selectors import user_get_active
@@ -86,7 +86,7 @@ class GameListView(ListAPIView):
 
 class GameDetailView(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedClientRateThrottle]
     throttle_scope = "catalogue"
 
     @extend_schema(
@@ -355,7 +355,7 @@ class StatsView(APIView):
 
 class GameSearchView(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedClientRateThrottle]
     throttle_scope = "catalogue"
 
     @extend_schema(
@@ -386,7 +386,7 @@ class GameSearchView(APIView):
 
 class GamePopularView(APIView):
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedClientRateThrottle]
     throttle_scope = "catalogue"
 
     @extend_schema(

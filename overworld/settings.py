@@ -6,6 +6,7 @@ Every variable is listed, with its default, in `.env.example`. The defaults suit
 """
 
 import hashlib
+import ipaddress
 import os
 import tempfile
 from datetime import timedelta
@@ -174,6 +175,8 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "users.User"
+# Every password login, whatever the way in, passes the login lockout and the security log.
+AUTHENTICATION_BACKENDS = ["users.backends.GuardedModelBackend"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first; hashes made by the others still verify and are rehashed with Argon2id at login.
@@ -247,11 +250,32 @@ REST_FRAMEWORK = {
             "email_address": "5/hour",
             # Game search, popular games and game details, which may call IGDB.
             "catalogue": "120/min",
+            # Per user: profile edits and Azuma account updates.
+            "account_edit": "60/hour",
+            # Per user: games added to the catalogue by shelving or logging a game unknown here.
+            "game_create": "60/hour",
         }.items()
     },
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    # DRF's own guess at the client trusts X-Forwarded-For from anyone: every throttle here uses
+    # overworld.throttling.client_address (TRUSTED_PROXIES) instead, and DRF's would trust nothing.
+    "NUM_PROXIES": 0,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# The addresses (CIDR networks) of the reverse proxies in front of the app. X-Forwarded-For is believed
+# only from these peers, and only as far back as the proxies it lists are among them; any other peer's
+# own address is the client's (throttles, the lockout, the security log: users/security.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _network in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES lists IP addresses or CIDR networks, not {_network!r}."
+        ) from _error
+if env_int("NUM_PROXIES", 0):
+    # A count of proxies trusts X-Forwarded-For from anyone who reaches the app directly.
+    raise ImproperlyConfigured("NUM_PROXIES is replaced by TRUSTED_PROXIES: list your proxies' addresses.")
 
 # After LOGIN_LOCKOUT_ATTEMPTS failed logins for one username from one client within the window,
 # that client's logins for it get 429 until the window (from the first failure) has passed.

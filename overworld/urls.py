@@ -1,10 +1,23 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from games import views as games_views
 from overworld.health import HealthView, ReadinessView
 from users import views as users_views
+from users.forms import BrowsableAPILoginForm
+
+BROWSABLE_API_AUTH = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="rest_framework/login.html", authentication_form=BrowsableAPILoginForm
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
 
 urlpatterns = [
     path("api/users/", include("users.urls")),
@@ -19,8 +32,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
-    # The browsable API's log-in page, for developers.
-    path("api-auth/", include("rest_framework.urls")),
+    # The browsable API's log-in page, for developers: DRF's, with the API login's throttle and lockout.
+    path("api-auth/", include((BROWSABLE_API_AUTH, "rest_framework"))),
     path("admin/", admin.site.urls),
     path("healthz", HealthView.as_view(), name="healthz"),
     path("readyz", ReadinessView.as_view(), name="readyz"),

@@ -1,15 +1,12 @@
 from django.contrib import admin, messages
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from knox.models import AuthToken
 
 from games.models import GameState
-from overworld.exceptions import TooManyAttemptsError
-from users import services
+from users.forms import AdminLoginForm
 from users.models import Activity, Follow, User
 from users.profile_cache import all_profiles_changed
 
@@ -17,28 +14,8 @@ from users.profile_cache import all_profiles_changed
 admin.site.unregister(AuthToken)
 
 
-class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
-    """The admin's login goes through the same lockout as the API's: guessing is stopped here too."""
-
-    def clean(self):
-        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-        if username is not None and password:
-            try:
-                self.user_cache = services.user_authenticate(
-                    request=self.request, username=username, password=password
-                )
-            except TooManyAttemptsError as error:
-                minutes = -(-error.retry_after // 60)
-                raise ValidationError(
-                    f"Too many failed logins. Try again in {minutes} minute(s).", code="locked"
-                ) from error
-            except ValidationError as error:
-                raise self.get_invalid_login_error() from error
-            self.confirm_login_allowed(self.user_cache)
-        return self.cleaned_data
-
-
-admin.site.login_form = LockoutAdminAuthenticationForm
+# The admin's login goes through the same throttle and lockout as the API's (users/forms.py).
+admin.site.login_form = AdminLoginForm
 
 
 class UserCreationForm(DjangoUserCreationForm):

@@ -135,13 +135,11 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
     error, and Django's backend hashes the password even for an unknown user, so neither the
     answer nor its timing tells whether an account exists.
     """
-    security.login_lockout_check(request=request, username=username)
+    # The lockout and the security log are the authentication backend's (users/backends.py), which
+    # every way in shares; a locked attempt raises TooManyAttemptsError from there.
     user = authenticate(request, username=username, password=password)
     if user is None:
-        security.login_failure_record(request=request, username=username)
         raise ValidationError(INVALID_CREDENTIALS, code="invalid_credentials")
-    security.login_failures_clear(request=request, username=username)
-    security.security_log.info("login succeeded user=%s client=%s", user.pk, security.client_address(request))
     return user
 
 

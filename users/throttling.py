@@ -1,15 +1,13 @@
-"""Per-client rate limits of the credential endpoints; rates are THROTTLE_<SCOPE> in the environment."""
+"""
+Rate limits of the account endpoints: per client address (overworld/throttling.py), per user for
+edits; rates are THROTTLE_<SCOPE> in the environment.
+"""
 
 import hashlib
 
 from rest_framework.throttling import SimpleRateThrottle
 
-
-class ClientRateThrottle(SimpleRateThrottle):
-    """Counts requests per client address (X-Forwarded-For as far as NUM_PROXIES allows)."""
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+from overworld.throttling import ClientRateThrottle, UserRateThrottle
 
 
 class RegisterThrottle(ClientRateThrottle):
@@ -40,6 +38,12 @@ class EmailVerifyThrottle(ClientRateThrottle):
     """E-mail verification and verification resends."""
 
     scope = "email_verify"
+
+
+class AccountEditThrottle(UserRateThrottle):
+    """Profile and account edits, per user: each may answer whether a name or an address is taken."""
+
+    scope = "account_edit"
 
 
 class EmailAddressThrottle(SimpleRateThrottle):

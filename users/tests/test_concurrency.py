@@ -99,3 +99,25 @@ def test_one_reset_link_used_twice_at_once_resets_once():
     assert sorted(statuses) == [204, 400]
     user.refresh_from_db()
     assert user.check_password(f"racing-passphrase-{statuses.index(204)}")
+
+
+def test_twenty_simultaneous_wrong_logins_check_at_most_five_passwords(settings):
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        pytest.skip("an atomic count needs Redis (REDIS_URL): the file cache's incr is not atomic")
+    UserFactory(username="madeline")
+
+    def guess(index):
+        return (
+            APIClient()
+            .post(
+                "/api/users/login/",
+                {"username": "madeline", "password": f"guess-{index}"},
+                REMOTE_ADDR="203.0.113.7",
+            )
+            .status_code
+        )
+
+    statuses = run_at_once(20, guess)
+
+    assert statuses.count(400) <= 5
+    assert sorted(set(statuses)) == [400, 429]

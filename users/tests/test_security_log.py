@@ -3,6 +3,7 @@ import logging
 import pytest
 
 from users import services
+from users.security import username_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +45,12 @@ def test_every_security_event_is_logged_without_secrets(api_client, user, passwo
 
     log = logged(security_log)
     for event in [
-        "login failed username='madeline' client=203.0.113.5",
+        f"login failed user={user.pk} login={username_digest('madeline')} client=203.0.113.5",
         f"login succeeded user={user.pk} client=203.0.113.5",
         f"password changed user={user.pk} client=203.0.113.5",
         f"logout user={user.pk} client=203.0.113.5",
         f"logout everywhere user={user.pk} client=203.0.113.5",
-        "login locked out username='madeline' client=203.0.113.5",
+        f"login locked out login={username_digest('madeline')} client=203.0.113.5",
         f"account deleted user={user.pk} client=203.0.113.5",
     ]:
         assert event in log
