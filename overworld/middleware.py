@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 from rest_framework.response import Response
 
@@ -60,6 +61,47 @@ class RequestSizeLimitMiddleware:
                 status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             )
         return self.get_response(request)
+
+
+NUL_IN_URL = "The URL contains a NUL character."
+
+
+class NulCharacterMiddleware:
+    """
+    Refuses a request whose path or query string holds a NUL character with 400 JSON. No route or
+    parameter of the API can contain one, and PostgreSQL refuses it in any string: it would otherwise
+    reach a lookup (a username in the path, `?search=`) and fail there.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return JsonResponse({"detail": NUL_IN_URL}, status=HTTPStatus.BAD_REQUEST)
+        return self.get_response(request)
+
+
+class PrivateAnswerMiddleware:
+    """
+    An answer to a request carrying credentials (a token, a session) may hold private data (the
+    current user, an owner's own profile, an export): no cache may keep it (`Cache-Control: no-store,
+    private` unless the view said otherwise). Every answer varies with `Authorization`, so that a
+    shared cache never hands a signed-in client what it stored for an anonymous one, or the reverse.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Authorization",))
+        credentials = "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES
+        if credentials and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response
 
 
 class DependencyUnavailableMiddleware:

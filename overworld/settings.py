@@ -93,6 +93,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: one log line per request, with the status and duration the client gets, and X-Request-ID.
     "overworld.middleware.RequestLogMiddleware",
+    # Outside every middleware that may answer by itself (JSON 404, 413, 400, 503), so that those
+    # answers carry CORS headers too and a cross-origin frontend sees their status.
+    "corsheaders.middleware.CorsMiddleware",
+    # Answers to a request with credentials: Cache-Control no-store; every answer: Vary Authorization.
+    "overworld.middleware.PrivateAnswerMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "overworld.middleware.JsonErrorMiddleware",
     # The database or the cache down: 503 JSON outside DRF too (DRF's views: overworld.exceptions).
@@ -100,7 +105,8 @@ MIDDLEWARE = [
     # Serves the admin's and the API docs' assets (no CDN: the docs work offline), DEBUG on or off.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "overworld.middleware.RequestSizeLimitMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    # A NUL character in the path or the query string: 400 (no database accepts it in a string).
+    "overworld.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -228,7 +234,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        # DRF's, with a bound on nesting (a deeply nested document is a 400, not a RecursionError).
+        "overworld.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
