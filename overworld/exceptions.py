@@ -32,11 +32,14 @@ class NotFoundError(DomainError):
 
 
 class ForbiddenError(DomainError):
-    """The caller is authenticated but may not do this."""
+    """The caller is authenticated but may not do this; a `code` tells clients why (in the body)."""
 
-    def __init__(self, detail: str = "You do not have permission to perform this action."):
+    def __init__(
+        self, detail: str = "You do not have permission to perform this action.", code: str | None = None
+    ):
         super().__init__(detail)
         self.detail = detail
+        self.code = code
 
 
 class TooManyAttemptsError(DomainError):
@@ -99,7 +102,7 @@ def to_api_exception(exc: Exception) -> Exception:
         # DRF would echo Django's "No User matches the given query."; the contract says "Not found."
         return exceptions.NotFound()
     if isinstance(exc, ForbiddenError):
-        return exceptions.PermissionDenied(exc.detail)
+        return exceptions.PermissionDenied(exc.detail, code=exc.code)
     if isinstance(exc, TooManyAttemptsError):
         return exceptions.Throttled(wait=exc.retry_after, detail=exc.detail)
     if isinstance(exc, DjangoPermissionDenied):
@@ -114,8 +117,22 @@ def to_api_exception(exc: Exception) -> Exception:
     return exc
 
 
+def _specific_code(exc: Exception) -> str | None:
+    """The code of a 403 that says more than "permission_denied" (e.g. `email_not_verified`)."""
+    if isinstance(exc, exceptions.PermissionDenied) and not isinstance(exc.detail, dict | list):
+        code = getattr(exc.detail, "code", None)
+        if code and code != exceptions.PermissionDenied.default_code:
+            return code
+    return None
+
+
 def exception_handler(exc, context):
-    return drf_exception_handler(to_api_exception(exc), context)
+    exc = to_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    code = _specific_code(exc)
+    if response is not None and code is not None:
+        response.data["code"] = code
+    return response
 
 
 # The Azuma account API answers {"message": CODE, "description": text}. A validation error whose
@@ -139,6 +156,9 @@ def azuma_exception_handler(exc, context):
         return None
     if not isinstance(exc, exceptions.ValidationError):
         response.data = {"message": _azuma_message(response.status_code), "description": str(exc.detail)}
+        code = _specific_code(exc)
+        if code is not None:
+            response.data["code"] = code
         return response
     field_names = getattr(context.get("view"), "azuma_field_names", {})
     detail = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}

@@ -23,7 +23,20 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
 _DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
 
 UNAUTHORIZED = OpenApiResponse(_DETAIL, description="No token, or a malformed, expired or revoked one.")
-FORBIDDEN = OpenApiResponse(_DETAIL, description="Authenticated, but not allowed to do this.")
+_FORBIDDEN = inline_serializer(
+    "ForbiddenError",
+    {
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(
+            required=False,
+            help_text=(
+                "Why, when it is more than a lack of permission: `email_not_verified`, "
+                "`reauthentication_required`."
+            ),
+        ),
+    },
+)
+FORBIDDEN = OpenApiResponse(_FORBIDDEN, description="Authenticated, but not allowed to do this.")
 NOT_FOUND = OpenApiResponse(_DETAIL, description='Not found: `{"detail": "Not found."}`.')
 THROTTLED = OpenApiResponse(_DETAIL, description="Too many requests; retry after `Retry-After` seconds.")
 BAD_GATEWAY = OpenApiResponse(_DETAIL, description="A service the API depends on (IGDB) answered badly.")
@@ -52,6 +65,9 @@ _AZUMA_ERROR = inline_serializer(
     {
         "message": serializers.CharField(help_text="ALREADY_EXISTS, FORBIDDEN, NOT_FOUND, BAD_REQUEST, ..."),
         "description": serializers.CharField(),
+        "code": serializers.CharField(
+            required=False, help_text="On a 403, why (as on the Overworld routes)."
+        ),
     },
 )
 

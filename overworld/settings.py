@@ -289,6 +289,11 @@ if env_int("NUM_PROXIES", 0):
 LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5)
 LOGIN_LOCKOUT_WINDOW_SECONDS = env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 15 * 60)
 
+# A password change needs the current password, or a token issued by a login (or registration) less
+# than this many seconds ago (the Azuma seed's register-then-update flow): a stolen token alone is not
+# enough to lock the owner out.
+PASSWORD_CHANGE_RECENT_LOGIN_SECONDS = env_int("PASSWORD_CHANGE_RECENT_LOGIN_SECONDS", 10 * 60)
+
 # How long a profile may be served from the cache at most: writes invalidate it at once; this only
 # bounds staleness when an invalidation was lost while the cache was down. 0: profiles are not cached.
 PROFILE_CACHE_SECONDS = env_int("PROFILE_CACHE_SECONDS", 300)

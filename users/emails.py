@@ -1,5 +1,6 @@
 """
-The e-mails of the users app: the password reset link and the address verification link.
+The e-mails of the users app: the password reset link, the address verification link, and an address
+change's confirmation link (to the new address) and notice (to the current one).
 
 Each message has a plain-text and an HTML part, rendered from `users/templates/users/email/`, with a
 link to the single-page frontend (FRONTEND_URL and the FRONTEND_*_PATH settings). A message leaves once
@@ -26,6 +27,8 @@ SITE_NAME = "Overworld"
 TEMPLATE_FOLDER = "users/email"
 PASSWORD_RESET = "password_reset"  # noqa: S105 - a kind of message
 EMAIL_VERIFICATION = "email_verification"
+EMAIL_CHANGE = "email_change"
+EMAIL_CHANGE_NOTICE = "email_change_notice"
 
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
@@ -47,14 +50,14 @@ def duration_text(seconds: int) -> str:
     return f"{seconds} seconds"
 
 
-def _message(*, kind: str, user: User, context: dict) -> EmailMultiAlternatives:
+def _message(*, kind: str, user: User, context: dict, to: str | None = None) -> EmailMultiAlternatives:
     context = {"site_name": SITE_NAME, "username": user.username, **context}
     # A subject is one line, whatever the template's line breaks.
     subject = " ".join(render_to_string(f"{TEMPLATE_FOLDER}/{kind}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{TEMPLATE_FOLDER}/{kind}.txt", context),
-        to=[user.email],
+        to=[to or user.email],
     )
     message.attach_alternative(render_to_string(f"{TEMPLATE_FOLDER}/{kind}.html", context), "text/html")
     return message
@@ -79,6 +82,30 @@ def email_verification_message(*, user: User, key: str) -> EmailMultiAlternative
             "email": user.email,
             "lifetime": duration_text(settings.EMAIL_VERIFICATION_TIMEOUT),
         },
+    )
+
+
+def email_change_message(*, user: User, key: str) -> EmailMultiAlternatives:
+    """To the pending address: the link that makes it the account's."""
+    link = frontend_link(settings.FRONTEND_EMAIL_VERIFICATION_PATH, key=key)
+    return _message(
+        kind=EMAIL_CHANGE,
+        user=user,
+        to=user.pending_email,
+        context={
+            "link": link,
+            "email": user.pending_email,
+            "lifetime": duration_text(settings.EMAIL_VERIFICATION_TIMEOUT),
+        },
+    )
+
+
+def email_change_notice_message(*, user: User) -> EmailMultiAlternatives:
+    """To the current address: someone asked to move the account to another one."""
+    return _message(
+        kind=EMAIL_CHANGE_NOTICE,
+        user=user,
+        context={"email": user.email, "new_email": user.pending_email, "frontend_url": settings.FRONTEND_URL},
     )
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 
 USERNAME_MIN_LENGTH = 3
 USERNAME_MAX_LENGTH = 30
@@ -59,6 +60,20 @@ class User(AbstractUser):
         default=False,
         help_text="Whether the owner of the address has followed the link of a verification e-mail.",
     )
+    pending_email = models.EmailField(
+        max_length=254,
+        blank=True,
+        default="",
+        help_text=(
+            "A new address the owner asked for, not yet confirmed by the link sent to it; until then "
+            "the account keeps its address (password resets go there)."
+        ),
+    )
+    session_epoch = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised by logging out everywhere: every browser session signed in before then ends.",
+    )
     bio = models.TextField(max_length=500, blank=True, default="")
     location = models.CharField(max_length=100, blank=True, default="")
     twitter = models.CharField(max_length=15, blank=True, default="")
@@ -89,6 +104,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def get_session_auth_hash(self) -> str:
+        # Django's check of a browser session (the admin, the browsable API): a session stays valid
+        # while this hash is unchanged. Django's is derived from the password hash alone; with the
+        # epoch, logging out everywhere ends sessions as a password change does.
+        return salted_hmac(
+            "users.User.get_session_auth_hash", f"{self.password}:{self.session_epoch}", algorithm="sha256"
+        ).hexdigest()
 
 
 class Follow(models.Model):

@@ -83,7 +83,8 @@ def as_seen_by(profile: EncodedJSON | dict, viewer: User) -> dict:
     """
     The anonymous `profile` as `viewer`, signed in, sees it (ProfileSerializer's answer for them): to
     others, with whether they follow its owner and its owner follows them; to its owner, with their
-    e-mail address and whether it is verified, from their user row (read with their token, so current).
+    e-mail address, whether it is verified and the address awaiting confirmation, from their user row
+    (read with their token, so current).
     """
     data = orjson.loads(memoryview(profile)) if isinstance(profile, bytes) else dict(profile)
     if data["id"] != viewer.pk:
@@ -94,7 +95,11 @@ def as_seen_by(profile: EncodedJSON | dict, viewer: User) -> dict:
     for name, value in data.items():
         seen[name] = value
         if name == "username":  # where the serializer has them
-            seen |= {"email": viewer.email, "email_verified": viewer.email_verified}
+            seen |= {
+                "email": viewer.email,
+                "email_verified": viewer.email_verified,
+                "pending_email": viewer.pending_email or None,
+            }
     return seen
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from knox.models import AuthToken
 
 from games.models import Game, GameState
@@ -110,7 +110,10 @@ def user_followed_ids(*, viewer: User, among: list[int]) -> set[int]:
 
 
 def _with_subjects(activities: QuerySet[Activity]) -> QuerySet[Activity]:
-    return activities.select_related("actor", "game", "target")
+    # A follow of a deactivated user is not shown, as their profile is not (the event stays, and
+    # shows again if the account is reactivated).
+    visible = Q(target__isnull=True) | Q(target__is_active=True)
+    return activities.filter(visible).select_related("actor", "game", "target")
 
 
 def user_activity(*, user: User) -> QuerySet[Activity]:

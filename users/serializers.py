@@ -57,6 +57,10 @@ class CurrentUserSerializer(serializers.Serializer):
     username = serializers.CharField(read_only=True)
     email = serializers.EmailField(read_only=True)
     email_verified = serializers.BooleanField(read_only=True)
+    pending_email = EmptyStringAsNullField(
+        read_only=True,
+        help_text="A new address awaiting confirmation by the link sent to it (null: none).",
+    )
     bio = EmptyStringAsNullField(read_only=True)
     location = EmptyStringAsNullField(read_only=True)
     twitter = EmptyStringAsNullField(read_only=True)
@@ -136,6 +140,14 @@ class ProfileSerializer(serializers.Serializer):
     email_verified = serializers.BooleanField(
         source="user.email_verified", required=False, help_text="Only shown to the profile's owner."
     )
+    pending_email = EmptyStringAsNullField(
+        source="user.pending_email",
+        read_only=True,
+        help_text=(
+            "Only shown to the profile's owner: a new address awaiting confirmation by the link sent "
+            "to it (null: none). `email` stays in force until then."
+        ),
+    )
     bio = EmptyStringAsNullField(source="user.bio")
     location = EmptyStringAsNullField(source="user.location")
     twitter = EmptyStringAsNullField(source="user.twitter")
@@ -201,6 +213,7 @@ class ProfileSerializer(serializers.Serializer):
         if not self.context.get("show_email"):
             data.pop("email")
             data.pop("email_verified")
+            data.pop("pending_email")
         return data
 
 
@@ -223,6 +236,11 @@ class AzumaUpdateSerializer(serializers.Serializer):
         max_length=USERNAME_MAX_LENGTH, required=False, allow_null=True, trim_whitespace=False
     )
     password = PasswordField(required=False, allow_null=True)
+    current_password = PasswordField(
+        required=False,
+        allow_null=True,
+        help_text="Needed with a new password, unless this token is from a login less than 10 minutes old.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

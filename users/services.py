@@ -1,17 +1,21 @@
 """Writes of the users app: accounts, tokens, profiles and follows."""
 
+import contextlib
+import ipaddress
 import math
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.models import BaseUserManager
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -20,6 +24,7 @@ from knox.models import AuthToken
 from overworld.exceptions import ForbiddenError, TooManyAttemptsError
 from users import emails, security
 from users.models import Activity, Follow, User
+from users.permissions import EMAIL_NOT_VERIFIED
 from users.throttling import EmailAddressThrottle
 
 # Every route under /api/users/ whose first segment could be mistaken for a username, and the ones
@@ -70,6 +75,43 @@ def _username_errors(*, username: str, instance: User | None = None) -> list[Val
     return []
 
 
+EMAIL_DOMAIN_INVALID = "Enter an e-mail address at a domain name (not an IP address or a local name)."
+
+
+def email_normalise(email: str) -> str:
+    """
+    The address as stored and compared: its domain in IDNA form (ASCII, `xn--`), lowercase, so that
+    one mailbox written two ways (`exämple.com`, `xn--exmple-cua.com`) is one address. An address at
+    an IP literal (`a@[127.0.0.1]`) or a dotless name (`a@localhost`) is refused: no one's mailbox.
+    """
+    local, _, domain = email.strip().rpartition("@")
+    domain = domain.rstrip(".")
+    try:
+        ipaddress.ip_address(domain.strip("[]").removeprefix("IPv6:"))
+    except ValueError:
+        pass
+    else:
+        raise ValidationError({"email": [ValidationError(EMAIL_DOMAIN_INVALID, code="invalid_domain")]})
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError as error:
+        raise ValidationError(
+            {"email": [ValidationError(EMAIL_DOMAIN_INVALID, code="invalid_domain")]}
+        ) from error
+    if not local or "." not in ascii_domain or ascii_domain.startswith("["):
+        raise ValidationError({"email": [ValidationError(EMAIL_DOMAIN_INVALID, code="invalid_domain")]})
+    return f"{local}@{ascii_domain}"
+
+
+def _checked_email(*, email: str, instance: User | None = None) -> tuple[str, list[ValidationError]]:
+    """The normalised address and its errors (refused domain, or taken by another account)."""
+    try:
+        email = email_normalise(email)
+    except ValidationError as error:
+        return email, error.error_dict["email"]
+    return email, _email_errors(email=email, instance=instance)
+
+
 def _email_errors(*, email: str, instance: User | None = None) -> list[ValidationError]:
     taken = User.objects.with_email(email)
     if instance is not None:
@@ -110,12 +152,12 @@ def user_register(*, username: str, email: str, password: str) -> User:
     Two concurrent registrations of one name are settled by the database's unique index: the loser
     gets the same field error as a sequential duplicate.
     """
-    email = BaseUserManager.normalize_email(email)
+    email, email_errors = _checked_email(email=email)
     user = User(username=username, email=email)
     _raise_if_errors(
         {
             "username": _username_errors(username=username),
-            "email": _email_errors(email=email),
+            "email": email_errors,
             "password": _password_errors(password=password, user=user),
         }
     )
@@ -166,8 +208,11 @@ def token_revoke(*, token: AuthToken, request: HttpRequest | None = None) -> Non
 
 
 def token_revoke_all(*, user: User, request: HttpRequest | None = None) -> None:
-    """Logs the user out everywhere: every token of theirs stops working."""
-    AuthToken.objects.filter(user=user).delete()
+    """Logs the user out everywhere: every token and every browser session of theirs stops working."""
+    with transaction.atomic():
+        AuthToken.objects.filter(user=user).delete()
+        # Browser sessions (the admin, the browsable API) end too (User.get_session_auth_hash).
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     security.security_log.info(
         "logout everywhere user=%s client=%s", user.pk, security.client_address(request)
     )
@@ -183,27 +228,32 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
     """
     Updates the profile fields present in `data` (any of PROFILE_FIELDS; anything else is
     ignored). Only the owner may do it; a new username or e-mail keeps every rule of registration.
-    A new e-mail address is unverified, and gets a verification link.
+
+    A new e-mail address does not replace the current one: it waits, as `pending_email`, until the
+    link mailed to it is followed (`user_email_verify`), and the current address is told of the
+    request. Until then password resets still go to the current address, so a stolen token cannot
+    take the account over by changing it. Asking for the current address again cancels the change.
     """
     if actor.pk != user.pk:
         raise ForbiddenError("You can only edit your own profile.")
     changes = {field: data[field] for field in PROFILE_FIELDS if field in data}
     if not changes:
         return user
-    if "email" in changes:
-        changes["email"] = BaseUserManager.normalize_email(changes["email"])
+    email = changes.pop("email", None)
+    email_errors = []
+    if email is not None:
+        email, email_errors = _checked_email(email=email, instance=user)
     _raise_if_errors(
         {
             "username": _username_errors(username=changes["username"], instance=user)
             if "username" in changes
             else [],
-            "email": _email_errors(email=changes["email"], instance=user) if "email" in changes else [],
+            "email": email_errors,
         }
     )
-    email_changed = "email" in changes and changes["email"].lower() != user.email.lower()
-    if email_changed:
-        # A new address is unverified until its owner follows the link sent to it.
-        changes["email_verified"] = False
+    email_change_asked = email is not None and email.lower() != user.email.lower()
+    if email is not None:
+        changes["pending_email"] = email if email_change_asked else ""
     for field, value in changes.items():
         setattr(user, field, value)
     try:
@@ -211,8 +261,9 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
             user.save(update_fields=list(changes))
     except IntegrityError as error:
         _raise_for_integrity_error(error)
-    if email_changed:
-        _email_verification_offer(user=user)
+    if email_change_asked:
+        _email_change_offer(user=user)
+        security.security_log.info("e-mail change asked user=%s", user.pk)
     return user
 
 
@@ -265,18 +316,49 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
     security.security_log.info("account deleted user=%s client=%s", user_id, security.client_address(request))
 
 
+REAUTHENTICATION_REQUIRED = (
+    "Changing the password needs your current password (current_password), or a login less than "
+    "{minutes} minutes old: log in again."
+)
+
+
+def password_change_authorise(*, user: User, current_password: str | None, token: AuthToken | None) -> None:
+    """
+    A stolen token must not be enough to change the password: the request proves the user knows the
+    current password, or was issued its token by a login (or registration) less than
+    PASSWORD_CHANGE_RECENT_LOGIN_SECONDS ago. Otherwise ForbiddenError, code
+    `reauthentication_required`; a wrong current password is a field error.
+    """
+    if current_password is not None:
+        _check_current_password(user=user, password=current_password, field="current_password")
+        return
+    window = settings.PASSWORD_CHANGE_RECENT_LOGIN_SECONDS
+    if token is not None and token.created >= timezone.now() - timedelta(seconds=window):
+        return
+    raise ForbiddenError(
+        REAUTHENTICATION_REQUIRED.format(minutes=max(1, window // 60)), code="reauthentication_required"
+    )
+
+
 def user_account_update(
     *,
     user: User,
     username: str | None = None,
     password: str | None = None,
+    current_password: str | None = None,
     keep_token: AuthToken | None = None,
     request: HttpRequest | None = None,
 ) -> User:
     """
     A new username and/or password, checked together and applied together: when either is refused,
-    nothing changes.
+    nothing changes. A rename follows the profile edit's rule: with EMAIL_VERIFICATION_REQUIRED, only
+    once the address is verified.
     """
+    if username is not None and settings.EMAIL_VERIFICATION_REQUIRED and not user.email_verified:
+        raise ForbiddenError(EMAIL_NOT_VERIFIED, code="email_not_verified")
+    if password is not None:
+        # The token of this request (keep_token) is the one whose age may stand for a password.
+        password_change_authorise(user=user, current_password=current_password, token=keep_token)
     candidate = User(pk=user.pk, username=username or user.username, email=user.email)
     _raise_if_errors(
         {
@@ -363,10 +445,20 @@ def user_password_reset_request(*, email: str, request: HttpRequest | None = Non
     tells whether there is: the caller answers the same either way, an unknown address runs the same
     query and counts against the same per-address limit, and the message leaves after the response
     (users/emails.py), so that its delivery does not show in the timing either.
+
+    Past the per-address limit, nothing is sent, silently: the requester (maybe a stranger spending
+    the quota to block the owner's reset) gets the same answer; only their own per-client throttle
+    may refuse them.
     """
-    _email_address_quota_take(address=email)
-    user = User.objects.with_email(email).filter(is_active=True).first()
     client = security.client_address(request)
+    try:
+        _email_address_quota_take(address=email)
+    except TooManyAttemptsError:
+        security.security_log.warning("password reset not sent: address limit client=%s", client)
+        return
+    with contextlib.suppress(ValidationError):  # no account has such an address; the same query runs
+        email = email_normalise(email)
+    user = User.objects.with_email(email).filter(is_active=True).first()
     if user is None or not user.has_usable_password():
         security.security_log.info("password reset asked for no account client=%s", client)
         return
@@ -435,23 +527,69 @@ def _email_verification_offer(*, user: User) -> None:
 
 
 def user_email_verification_send(*, user: User) -> None:
-    """Mails the user a new verification link, within the per-address limit."""
+    """
+    Mails the user a new link, within the per-address limit: the confirmation of a pending address
+    change when there is one, else the verification of the current address.
+    """
+    if user.pending_email:
+        _email_address_quota_take(address=user.pending_email)
+        _email_change_mail(user=user)
+        return
     if user.email_verified:
         raise ValidationError(EMAIL_ALREADY_VERIFIED, code="already_verified")
     _email_address_quota_take(address=user.email)
     _email_verification_mail(user=user)
 
 
+# The key of an address change's link: its kind first, so that it is never read as a verification key.
+_EMAIL_CHANGE = "change"
+
+
+def email_change_key(*, user: User) -> str:
+    """The key of a link confirming the user's pending address: signed, dated, bound to that address."""
+    return _email_verification_signer().sign_object(
+        [_EMAIL_CHANGE, user.pk, _email_fingerprint(user.pending_email)]
+    )
+
+
+def _email_change_mail(*, user: User) -> None:
+    message = emails.email_change_message(user=user, key=email_change_key(user=user))
+    emails.send(message, kind=emails.EMAIL_CHANGE, user_id=user.pk)
+
+
+def _email_change_offer(*, user: User) -> None:
+    """The confirmation link to the new address, and a notice to the current one, within their limits."""
+    for address, mail in ((user.pending_email, _email_change_mail), (user.email, _email_change_notice_mail)):
+        try:
+            _email_address_quota_take(address=address)
+        except TooManyAttemptsError:
+            security.security_log.warning("e-mail change message not sent: address limit user=%s", user.pk)
+            continue
+        mail(user=user)
+
+
+def _email_change_notice_mail(*, user: User) -> None:
+    message = emails.email_change_notice_message(user=user)
+    emails.send(message, kind=emails.EMAIL_CHANGE_NOTICE, user_id=user.pk)
+
+
+def _invalid_key() -> ValidationError:
+    return ValidationError({"key": [ValidationError(EMAIL_VERIFICATION_INVALID, code="invalid_key")]})
+
+
 def user_email_verify(*, key: str) -> User:
     """
-    Marks the address verified with the key of a verification link. A key works for
-    EMAIL_VERIFICATION_TIMEOUT seconds and only while the account has the address it was sent to;
-    using it again changes nothing.
+    Marks the address verified with the key of a verification link; or, with the key of an address
+    change's link, makes the pending address the account's (verified). A key works for
+    EMAIL_VERIFICATION_TIMEOUT seconds and only while the account has (or waits for) the address it
+    was sent to; using it again changes nothing.
     """
     try:
         payload = _email_verification_signer().unsign_object(key, max_age=settings.EMAIL_VERIFICATION_TIMEOUT)
     except signing.BadSignature:  # SignatureExpired included
         payload = None
+    if isinstance(payload, list) and len(payload) == 3 and payload[0] == _EMAIL_CHANGE:
+        return _email_change_confirm(user_id=payload[1], fingerprint=payload[2])
     user = None
     if (
         isinstance(payload, list)
@@ -461,9 +599,34 @@ def user_email_verify(*, key: str) -> User:
     ):
         user = User.objects.filter(pk=payload[0], is_active=True).first()
     if user is None or not constant_time_compare(_email_fingerprint(user.email), payload[1]):
-        raise ValidationError({"key": [ValidationError(EMAIL_VERIFICATION_INVALID, code="invalid_key")]})
+        raise _invalid_key()
     if not user.email_verified:
         user.email_verified = True
         user.save(update_fields=["email_verified"])
         security.security_log.info("e-mail verified user=%s", user.pk)
+    return user
+
+
+def _email_change_confirm(*, user_id, fingerprint) -> User:
+    if not isinstance(user_id, int) or not isinstance(fingerprint, str):
+        raise _invalid_key()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+        if user is None:
+            raise _invalid_key()
+        if not user.pending_email:
+            # Used already: the address it confirmed is the account's.
+            if constant_time_compare(_email_fingerprint(user.email), fingerprint):
+                return user
+            raise _invalid_key()
+        if not constant_time_compare(_email_fingerprint(user.pending_email), fingerprint):
+            raise _invalid_key()
+        _raise_if_errors({"key": _email_errors(email=user.pending_email, instance=user)})
+        user.email, user.pending_email, user.email_verified = user.pending_email, "", True
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["email", "pending_email", "email_verified"])
+        except IntegrityError as error:
+            raise ValidationError({"key": [ValidationError(DUPLICATE_EMAIL, code="unique")]}) from error
+    security.security_log.info("e-mail changed user=%s", user.pk)
     return user

@@ -48,6 +48,7 @@ from users.serializers import (
     UserSerializer,
 )
 from users.throttling import (
+    AccountEditThrottle,
     AzumaThrottle,
     EmailVerifyThrottle,
     LoginThrottle,
@@ -246,6 +247,9 @@ class ProfileView(APIView):
             return [AllowAny()]
         return [IsAuthenticated(), HasVerifiedEmail()]
 
+    def get_throttles(self):
+        return [] if self.request.method in ("GET", "HEAD", "OPTIONS") else [AccountEditThrottle()]
+
     def profile_response(self, username: str) -> Response:
         # The same for every viewer but for what is theirs (their relationship to its owner; the
         # owner's e-mail address): served from the cache, kept current by writes (users/profile_cache.py).
@@ -274,7 +278,9 @@ class ProfileView(APIView):
         parameters=[USERNAME_PARAMETER],
         description=(
             "Owner only. Any of `username`, `email`, `bio`, `location`, `twitter`; other fields are "
-            "ignored. A new username follows every rule of registration."
+            "ignored. A new username follows every rule of registration. A new `email` is not applied "
+            "at once: it is `pending_email` until confirmed by the link mailed to it (the current "
+            "address is told of the request, and keeps receiving password resets meanwhile)."
         ),
         request=ProfileUpdateSerializer,
         responses={
@@ -283,6 +289,7 @@ class ProfileView(APIView):
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            429: THROTTLED,
         },
     )
     def post(self, request, username: str):
@@ -306,6 +313,7 @@ class ProfileView(APIView):
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: NOT_FOUND,
+            429: THROTTLED,
         },
     )
     def patch(self, request, username: str):
@@ -514,20 +522,27 @@ class AzumaLoginView(AzumaView):
 
 
 class AzumaUpdateView(AzumaView):
-    throttle_classes = [AzumaThrottle]
+    throttle_classes = [AzumaThrottle, AccountEditThrottle]
 
     @extend_schema(
         tags=["azuma"],
         summary="Update User",
         description=(
-            "A new name and/or password; an empty body changes nothing. A new password ends every "
-            "other token of the user; the one of this request keeps working."
+            "A new name and/or password; an empty body changes nothing. A new password needs "
+            "`current_password`, unless this request's token was issued by a login (or registration) "
+            "less than 10 minutes ago; it ends every other token and every browser session of the user, "
+            "and the token of this request keeps working."
         ),
         request=AzumaUpdateSerializer,
         responses={
             200: AzumaUserSerializer,
             400: azuma_error("`BAD_REQUEST`: an invalid name or a weak password, with their messages."),
             401: azuma_error("`UNAUTHORIZED`: no token, or an invalid one."),
+            403: azuma_error(
+                "`FORBIDDEN`: a new password without `current_password` from a token older than 10 minutes "
+                "(`code`: `reauthentication_required`), or a rename before the address is verified when "
+                "verification is required (`email_not_verified`)."
+            ),
             409: azuma_error("`ALREADY_EXISTS`: the name is taken."),
             429: azuma_error("`TOO_MANY_REQUESTS`."),
         },
@@ -539,6 +554,7 @@ class AzumaUpdateView(AzumaView):
             user=request.user,
             username=serializer.validated_data.get("name"),
             password=serializer.validated_data.get("password"),
+            current_password=serializer.validated_data.get("current_password"),
             keep_token=request.auth,
             request=request,
         )
@@ -564,13 +580,14 @@ class PasswordResetView(CredentialsView):
         description=(
             "Always `202` with the same body, whether or not an account has this address: when one "
             "does, it is mailed a link to the frontend with a `uid` and a `token`, which work once, for "
-            "`PASSWORD_RESET_TIMEOUT` seconds. Limited per client and per address."
+            "`PASSWORD_RESET_TIMEOUT` seconds. Limited per client (`429`); past the per-address "
+            "limit, nothing more is sent to the address, with the same `202`."
         ),
         request=PasswordResetSerializer,
         responses={
             202: DetailSerializer,
             400: field_errors("PasswordResetError", ["email"]),
-            429: EMAIL_THROTTLED,
+            429: THROTTLED,
         },
     )
     def post(self, request):

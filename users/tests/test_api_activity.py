@@ -121,3 +121,22 @@ def test_feed_pages_neither_repeat_nor_skip(auth_client, user, other_user):
         next_url = page["next"]
 
     assert seen == expected
+
+
+def test_follows_of_a_deactivated_user_are_hidden_from_activity_and_feeds(
+    auth_client, api_client, user, other_user
+):
+    reader = UserFactory(username="reader")
+    FollowFactory(follower=reader, followed=user)
+    auth_client.post("/api/users/follow/", {"username": "theo"})
+    other_user.is_active = False
+    other_user.save(update_fields=["is_active"])
+    reader_client = api_client.__class__()
+    reader_client.credentials(HTTP_AUTHORIZATION=f"Token {services.token_create(user=reader)}")
+
+    assert events(api_client.get("/api/users/madeline/activity/")) == []
+    assert events(reader_client.get("/api/feed/")) == []
+
+    other_user.is_active = True
+    other_user.save(update_fields=["is_active"])
+    assert events(api_client.get("/api/users/madeline/activity/")) == [("madeline", "followed", None, "theo")]

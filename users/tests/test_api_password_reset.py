@@ -252,18 +252,27 @@ def test_requests_are_throttled_per_client(ask, user, monkeypatch):
 
 
 @pytest.mark.parametrize("address", ["madeline@example.com", "nobody@example.com"])
-def test_requests_are_throttled_per_address_from_any_client(ask, user, monkeypatch, address):
+def test_a_spent_address_quota_silently_stops_sending(ask, user, monkeypatch, address):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "email_address", "2/hour")
     for client in ("203.0.113.1", "203.0.113.2"):
         assert ask(address, REMOTE_ADDR=client).status_code == 202
 
-    refused = ask(address.upper(), REMOTE_ADDR="203.0.113.3")
+    answers = [ask(address.upper(), REMOTE_ADDR=f"203.0.113.{3 + index}") for index in range(4)]
 
-    # Known or not, the address gets the same answer: the limit counts requests, not accounts.
-    assert refused.status_code == 429
-    assert int(refused["Retry-After"]) > 0
-    assert ask("other@example.com", REMOTE_ADDR="203.0.113.3").status_code == 202
+    # Known or not, spent or not, the address gets the same answer; nothing more is sent.
+    assert [(answer.status_code, answer.json()) for answer in answers] == [(202, SENT)] * 4
+    assert all("Retry-After" not in answer for answer in answers)
     assert len(mail.outbox) == (2 if address == "madeline@example.com" else 0)
+
+
+def test_strangers_cannot_block_a_victims_reset(ask, user, monkeypatch):
+    """Others spending the address's quota cannot make the owner's own request a 429."""
+    for index in range(6):
+        assert ask("madeline@example.com", REMOTE_ADDR=f"198.51.100.{index}").status_code == 202
+
+    answer = ask("madeline@example.com", REMOTE_ADDR="203.0.113.50")
+
+    assert (answer.status_code, answer.json()) == (202, SENT)
 
 
 def test_confirmations_are_throttled_per_client(api_client, user, monkeypatch):

@@ -204,7 +204,8 @@ def test_owners_get_the_cached_profile_with_their_email(
     assert (seen["is_following"], seen["follows_you"]) == (None, None)
 
     auth_client.patch("/api/users/profile/madeline", {"email": "new@example.com"})
-    assert auth_client.get(URL).json()["email"] == "new@example.com"
+    seen = auth_client.get(URL).json()
+    assert (seen["email"], seen["pending_email"]) == ("madeline@example.com", "new@example.com")
     assert "email" not in anonymous(api_client)
 
 
