@@ -7,7 +7,6 @@ them onto DRF's error bodies, so no view builds an error response by hand. Djang
 """
 
 import logging
-from http import HTTPStatus
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -117,7 +116,7 @@ def to_api_exception(exc: Exception) -> Exception:
     return exc
 
 
-def _specific_code(exc: Exception) -> str | None:
+def specific_code(exc: Exception) -> str | None:
     """The code of a 403 that says more than "permission_denied" (e.g. `email_not_verified`)."""
     if isinstance(exc, exceptions.PermissionDenied) and not isinstance(exc.detail, dict | list):
         code = getattr(exc.detail, "code", None)
@@ -129,53 +128,9 @@ def _specific_code(exc: Exception) -> str | None:
 def exception_handler(exc, context):
     exc = to_api_exception(exc)
     response = drf_exception_handler(exc, context)
-    code = _specific_code(exc)
+    code = specific_code(exc)
     if response is not None and code is not None:
         response.data["code"] = code
-    return response
-
-
-# The Azuma account API answers {"message": CODE, "description": text}. A validation error whose
-# code says more than "invalid" gets its own status: a taken name or e-mail, wrong credentials.
-AZUMA_STATUS_BY_ERROR_CODE = {"unique": 409, "invalid_credentials": 403}
-AZUMA_MESSAGE_BY_STATUS = {409: "ALREADY_EXISTS"}
-
-
-def _azuma_message(status: int) -> str:
-    return AZUMA_MESSAGE_BY_STATUS.get(status) or HTTPStatus(status).phrase.upper().replace(" ", "_")
-
-
-def azuma_exception_handler(exc, context):
-    """
-    The error bodies of the Azuma routes: `{"message", "description"}`, and for a 400 the messages
-    of each invalid field beside them, under the Azuma field names (the view's `azuma_field_names`).
-    """
-    exc = to_api_exception(exc)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if not isinstance(exc, exceptions.ValidationError):
-        response.data = {"message": _azuma_message(response.status_code), "description": str(exc.detail)}
-        code = _specific_code(exc)
-        if code is not None:
-            response.data["code"] = code
-        return response
-    field_names = getattr(context.get("view"), "azuma_field_names", {})
-    detail = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
-    fields = {field_names.get(field, field): messages for field, messages in detail.items()}
-    for messages in fields.values():
-        for message in messages:
-            status = AZUMA_STATUS_BY_ERROR_CODE.get(getattr(message, "code", None))
-            if status is not None:
-                response.status_code = status
-                response.data = {"message": _azuma_message(status), "description": str(message)}
-                return response
-    described = ", ".join(sorted(field for field in fields if field != api_settings.NON_FIELD_ERRORS_KEY))
-    response.data = {
-        "message": _azuma_message(400),
-        "description": f"Invalid fields: {described}." if described else "Invalid request.",
-        **fields,
-    }
     return response
 
 

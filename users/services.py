@@ -22,9 +22,9 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from knox.models import AuthToken
 
 from overworld.exceptions import ForbiddenError, TooManyAttemptsError
+from overworld.permissions import EMAIL_NOT_VERIFIED
 from users import emails, security
 from users.models import Activity, Follow, User
-from users.permissions import EMAIL_NOT_VERIFIED
 from users.throttling import EmailAddressThrottle
 
 # Every route under /api/users/ whose first segment could be mistaken for a username, and the ones
@@ -338,6 +338,14 @@ def password_change_authorise(*, user: User, current_password: str | None, token
     raise ForbiddenError(
         REAUTHENTICATION_REQUIRED.format(minutes=max(1, window // 60)), code="reauthentication_required"
     )
+
+
+def user_deactivate(*, user: User) -> None:
+    """Deactivates an account (staff moderation): it can no longer log in, and its tokens are revoked."""
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        AuthToken.objects.filter(user=user).delete()
 
 
 def user_account_update(
