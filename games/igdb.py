@@ -10,6 +10,10 @@ The IGDB client: the source of the game catalogue.
 - Timeouts on every request; bounded retries with exponential backoff and jitter after a timeout, a
   connection error, a 429 or a 5xx (honouring Retry-After); and a budget for all of a client's work
   (IGDB_REQUEST_BUDGET_SECONDS) when it serves an API request.
+- A circuit breaker shared by every process through the cache: after IGDB_BREAKER_FAILURES failed
+  attempts in a row (timeouts, connection errors, 5xx), every call fails at once (503, or the
+  catalogue's local answer) for IGDB_BREAKER_COOLOFF_SECONDS, instead of holding a worker for its
+  whole budget; then calls go through again, and one more failure opens it again.
 - Failures become domain errors: `UpstreamUnavailableError` (503: unreachable, slow, overloaded) and
   `UpstreamError` (502: an answer that cannot be used, credentials refused).
 - Queries are Apicalypse text. User input only enters it through `quote` (strings) and `id_list`
@@ -230,6 +234,8 @@ class IgdbClient:
         digest = hashlib.sha256(client_id.encode()).hexdigest()[:16]
         self._token_key = f"igdb:token:{digest}"
         self._slot_prefix = f"igdb:slot:{digest}"
+        self._breaker_key = f"igdb:breaker-open-until:{digest}"
+        self._failures_key = f"igdb:breaker-failures:{digest}"
 
     # The catalogue's queries.
 
@@ -352,6 +358,7 @@ class IgdbClient:
         """
         retry_after, reason = None, "took too long"
         for attempt in range(self.max_retries + 1):
+            self._breaker_check(what)
             if attempt:
                 pause = self._backoff(attempt, retry_after)
                 if self._remaining() < pause + MIN_ATTEMPT_SECONDS:
@@ -367,17 +374,52 @@ class IgdbClient:
                 response = _session().post(url, timeout=timeout, allow_redirects=False, **kwargs)
             except requests.Timeout:
                 reason, retry_after = "timed out", None
+                self._breaker_failure(what)
             except requests.RequestException as error:
                 reason, retry_after = f"failed ({error.__class__.__name__})", None
+                self._breaker_failure(what)
             else:
                 if response.status_code != 429 and response.status_code < 500:
+                    self._breaker_success()
                     return response
                 reason, retry_after = f"answered {response.status_code}", _retry_after(response)
+                if response.status_code >= 500:
+                    self._breaker_failure(what)
             logger.warning("%s %s (attempt %d of %d).", what, reason, attempt + 1, self.max_retries + 1)
         raise UpstreamUnavailableError(
             f"{what} is unavailable ({reason}); try again later.",
             retry_after=max(1, math.ceil(retry_after)) if retry_after is not None else 5,
         )
+
+    # The circuit breaker, in the shared cache.
+
+    def _breaker_check(self, what: str) -> None:
+        open_until = cache.get(self._breaker_key)
+        if open_until is not None and open_until > time.time():
+            raise UpstreamUnavailableError(
+                f"{what} is unavailable (failing repeatedly); try again later.",
+                retry_after=max(1, math.ceil(open_until - time.time())),
+            )
+
+    def _breaker_failure(self, what: str) -> None:
+        threshold = settings.IGDB_BREAKER_FAILURES
+        if threshold <= 0:
+            return
+        cooloff = settings.IGDB_BREAKER_COOLOFF_SECONDS
+        cache.add(self._failures_key, 0, timeout=cooloff * 2)
+        try:
+            failures = cache.incr(self._failures_key)
+        except ValueError:
+            failures = 1
+        if failures < threshold:
+            return
+        cache.set(self._breaker_key, time.time() + cooloff, timeout=cooloff + 1)
+        # Half-open after the cool-off: one more failure opens it again; a success closes it.
+        cache.set(self._failures_key, threshold - 1, timeout=cooloff * 2)
+        logger.warning("%s failed %d times in a row: calls fail fast for %d s.", what, failures, cooloff)
+
+    def _breaker_success(self) -> None:
+        cache.delete(self._failures_key)
 
     def _remaining(self) -> float:
         return math.inf if self._deadline is None else self._deadline - time.monotonic()

@@ -1,6 +1,7 @@
 """Writes of the games app: the catalogue and each user's shelves."""
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,19 +17,35 @@ from django.utils import timezone
 from games import signals
 from games.igdb import IgdbGame, get_client, parse_igdb_id
 from games.models import FAVOURITES_MAX, SHELVES, FavouriteGame, Game, GameState, JournalEntry
-from overworld.exceptions import ForbiddenError, NotFoundError, UpstreamError
+from overworld.exceptions import ForbiddenError, NotFoundError, TooManyAttemptsError, UpstreamError
+from overworld.throttling import QuotaThrottle
 
 GAME_METADATA_FIELDS = ("name", "slug", "cover_id", "backdrop_id")
 
 
-def game_get_or_create(*, igdb: str, metadata: dict | None) -> Game:
+TOO_MANY_NEW_GAMES = "Too many games added to the catalogue; try again later."
+
+
+def game_get_or_create(*, igdb: str, metadata: dict | None, creator: AbstractBaseUser | None = None) -> Game:
     """
-    Returns the game with this IGDB id, creating it from `metadata` on first use. Metadata of a
-    game that exists is never overwritten from here: staff curate it in the admin.
+    Returns the game with this IGDB id, creating it on first use. Metadata of a game that exists is
+    never overwritten from here: staff curate it in the admin.
+
+    With IGDB configured, a new game is made from IGDB's data for that id only, whatever `metadata`
+    says (NotFoundError when IGDB has no such game; its 503 when it is down), so that no user can
+    put games of their own naming into the catalogue. Without IGDB, it is made from `metadata`.
+    Each creation counts against `creator`'s THROTTLE_GAME_CREATE (TooManyAttemptsError past it).
     """
     game = Game.objects.filter(igdb=igdb).first()
     if game is not None:
         return game
+    if creator is not None:
+        quota = QuotaThrottle("game_create", f"user-{creator.pk}")
+        if not quota.allow_request(None, None):
+            raise TooManyAttemptsError(TOO_MANY_NEW_GAMES, retry_after=max(1, math.ceil(quota.wait() or 1)))
+    if get_client() is not None:
+        game_details_ensure(igdb=igdb)
+        return Game.objects.get(igdb=igdb)
     if not metadata or not metadata.get("name"):
         raise ValidationError(
             {"game": ["This game is unknown here: send game.name (and its other metadata)."]}
@@ -56,7 +73,7 @@ def game_state_update(
     request cannot undo itself. Each change is announced (games/signals.py): shelf_changed,
     rating_changed.
     """
-    game = game_get_or_create(igdb=igdb, metadata=metadata)
+    game = game_get_or_create(igdb=igdb, metadata=metadata, creator=user)
     unknown = set(flags) - set(SHELVES)
     if unknown:
         raise ValueError(f"Not shelves: {sorted(unknown)}")
@@ -86,7 +103,7 @@ def journal_entry_create(
     *, user: AbstractBaseUser, igdb: str, data: dict, metadata: dict | None = None
 ) -> JournalEntry:
     """Adds an entry to the user's journal (the game is created from `metadata` on first use)."""
-    game = game_get_or_create(igdb=igdb, metadata=metadata)
+    game = game_get_or_create(igdb=igdb, metadata=metadata, creator=user)
     with transaction.atomic():
         entry = JournalEntry.objects.create(
             user=user, game=game, **{field: data[field] for field in JOURNAL_FIELDS if field in data}

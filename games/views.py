@@ -118,8 +118,10 @@ class GameStateView(APIView):
         parameters=[IGDB_PARAMETER],
         description=(
             "Any subset of the four flags; a flag already set changes nothing (no toggles). A game "
-            "unknown here is created from `game`, which then needs at least `name`; the metadata of "
-            "a known game is not changed by this request."
+            "unknown here is created on first use: with IGDB configured from IGDB's data for this id "
+            "only (`game` is ignored; `404` when IGDB has no such game), else from `game`, which then "
+            "needs at least `name`. The metadata of a known game is not changed by this request. "
+            "Games created are limited per user (`THROTTLE_GAME_CREATE`)."
         ),
         request=GameStateUpdateSerializer,
         responses={
@@ -128,6 +130,9 @@ class GameStateView(APIView):
             401: UNAUTHORIZED,
             403: UNVERIFIED,
             404: NOT_FOUND,
+            429: THROTTLED,
+            502: BAD_GATEWAY,
+            503: SERVICE_UNAVAILABLE,
         },
     )
     def patch(self, request, igdb: str):
@@ -149,11 +154,19 @@ class JournalCreateView(APIView):
         tags=["journal"],
         summary="Write a journal entry",
         request=JournalEntryCreateSerializer,
+        description=(
+            "A game unknown here is created as by the shelves' PATCH: from IGDB's data when IGDB is "
+            "configured, else from `game`; limited per user (`THROTTLE_GAME_CREATE`)."
+        ),
         responses={
             201: JournalEntrySerializer,
             400: field_errors("JournalEntryError", [*JournalEntryCreateSerializer().fields]),
             401: UNAUTHORIZED,
             403: UNVERIFIED,
+            404: NOT_FOUND,
+            429: THROTTLED,
+            502: BAD_GATEWAY,
+            503: SERVICE_UNAVAILABLE,
         },
     )
     def post(self, request):

@@ -314,13 +314,18 @@ IGDB_CLIENT_SECRET = os.environ.get("IGDB_CLIENT_SECRET", "")
 IGDB_API_URL = os.environ.get("IGDB_API_URL", "https://api.igdb.com/v4").rstrip("/")
 TWITCH_TOKEN_URL = os.environ.get("TWITCH_TOKEN_URL", "https://id.twitch.tv/oauth2/token")
 # Connect and read timeout of each request to IGDB or Twitch, in seconds.
-IGDB_TIMEOUT_SECONDS = env_int("IGDB_TIMEOUT_SECONDS", 4)
+IGDB_TIMEOUT_SECONDS = env_int("IGDB_TIMEOUT_SECONDS", 3)
 # Retries after a timeout, a 429 or a 5xx (so at most 1 + this many attempts), with exponential backoff.
 IGDB_MAX_RETRIES = env_int("IGDB_MAX_RETRIES", 2)
 IGDB_RETRY_BACKOFF_SECONDS = 0.5
 # The longest an API request waits for IGDB in all (token, rate limit, attempts, pauses); under gunicorn's
 # timeout. Bulk imports (manage.py igdb_import) have no such bound.
-IGDB_REQUEST_BUDGET_SECONDS = env_int("IGDB_REQUEST_BUDGET_SECONDS", 15)
+IGDB_REQUEST_BUDGET_SECONDS = env_int("IGDB_REQUEST_BUDGET_SECONDS", 5)
+# The circuit breaker (games/igdb.py): after this many failed attempts in a row (timeouts, connection
+# errors, 5xx), shared by every process, IGDB is not called for the cool-off (503 or the local answer
+# at once); 0 turns it off.
+IGDB_BREAKER_FAILURES = env_int("IGDB_BREAKER_FAILURES", 5)
+IGDB_BREAKER_COOLOFF_SECONDS = env_int("IGDB_BREAKER_COOLOFF_SECONDS", 30)
 # IGDB allows 4 requests per second per client id: every process claims its slots in the shared cache.
 IGDB_REQUESTS_PER_SECOND = env_int("IGDB_REQUESTS_PER_SECOND", 4)
 IGDB_SEARCH_CACHE_SECONDS = env_int("IGDB_SEARCH_CACHE_SECONDS", 60 * 60)

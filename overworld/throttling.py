@@ -82,3 +82,18 @@ class UserRateThrottle(SimpleRateThrottle):
         user = getattr(request, "user", None)
         ident = f"user-{user.pk}" if user is not None and user.is_authenticated else client_address(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class QuotaThrottle(SimpleRateThrottle):
+    """
+    A rate (THROTTLE_<SCOPE>) per subject a service names, outside any request: an address, a user.
+    `QuotaThrottle(scope, subject).allow_request(None, None)` counts one and says whether it is allowed.
+    """
+
+    def __init__(self, scope: str, subject: str):
+        self.scope = scope
+        super().__init__()
+        self.subject = subject
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.subject}

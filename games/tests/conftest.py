@@ -130,6 +130,7 @@ def fake_igdb(settings, igdb_server):
     settings.IGDB_API_URL = f"{igdb_server.url}/v4"
     settings.TWITCH_TOKEN_URL = f"{igdb_server.url}/oauth2/token"
     settings.IGDB_TIMEOUT_SECONDS = 5.0
+    settings.IGDB_REQUEST_BUDGET_SECONDS = 15
     settings.IGDB_MAX_RETRIES = 2
     settings.IGDB_RETRY_BACKOFF_SECONDS = 0.01
     settings.IGDB_REQUESTS_PER_SECOND = 1000
