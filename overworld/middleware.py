@@ -64,13 +64,15 @@ class RequestSizeLimitMiddleware:
 
 
 NUL_IN_URL = "The URL contains a NUL character."
+NUL_IN_AUTHORIZATION = "The Authorization header contains a NUL character."
 
 
 class NulCharacterMiddleware:
     """
-    Refuses a request whose path or query string holds a NUL character with 400 JSON. No route or
-    parameter of the API can contain one, and PostgreSQL refuses it in any string: it would otherwise
-    reach a lookup (a username in the path, `?search=`) and fail there.
+    Refuses a request whose path, query string or Authorization header holds a NUL character with 400
+    JSON. No route, parameter or token of the API can contain one, and PostgreSQL refuses it in any
+    string: it would otherwise reach a lookup (a username in the path, `?search=`, a token) and fail
+    there.
     """
 
     def __init__(self, get_response):
@@ -81,6 +83,8 @@ class NulCharacterMiddleware:
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
             return JsonResponse({"detail": NUL_IN_URL}, status=HTTPStatus.BAD_REQUEST)
+        if "\x00" in request.META.get("HTTP_AUTHORIZATION", ""):
+            return JsonResponse({"detail": NUL_IN_AUTHORIZATION}, status=HTTPStatus.BAD_REQUEST)
         return self.get_response(request)
 
 

@@ -156,3 +156,23 @@ def test_a_nul_character_in_the_url_is_400_json(api_client, auth_client, db, url
 
         assert response.status_code == 400
         assert response.json() == {"detail": "The URL contains a NUL character."}
+
+
+def test_a_nul_character_in_the_authorization_header_is_400_json(api_client, user):
+    response = api_client.get("/api/users/user/", HTTP_AUTHORIZATION="Token abc\x00def")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The Authorization header contains a NUL character."}
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/users/login/", {"username": "mad\x00eline", "password": "x"}),
+        ("/user/login", {"name": "mad\x00eline", "password": "x"}),
+        ("/api/users/password/reset/", {"email": "a\x00@example.com"}),
+        ("/api/users/register/", {"username": "a\x00b", "email": "a@example.com", "password": "x" * 10}),
+    ],
+)
+def test_a_nul_character_in_a_body_field_is_400(api_client, db, path, body):
+    assert api_client.post(path, body, format="json").status_code == 400
