@@ -7,6 +7,7 @@ import logging
 
 import pytest
 from django.conf import settings
+from rest_framework.throttling import SimpleRateThrottle
 
 from users import security
 from users.security import username_digest
@@ -209,3 +210,18 @@ def test_lockout_clear_for_one_client(api_client, user, password):
 
 def test_lockout_clear_of_a_name_without_failures_changes_nothing(db):
     assert security.lockout_clear(username="nobody") == 0
+
+
+def test_forged_forwarded_for_does_not_dodge_the_login_throttle(api_client, db, monkeypatch, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "login", "2/min")
+
+    def attempt(index):
+        return api_client.post(
+            "/api/users/login/",
+            {"username": f"nobody{index}", "password": "x"},
+            REMOTE_ADDR=CLIENT,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{index}",
+        ).status_code
+
+    assert [attempt(index) for index in range(3)] == [400, 400, 429]
