@@ -106,26 +106,19 @@ def login_success_record(*, request: HttpRequest | None, username: str, user_id:
 def lockout_clear(*, username: str, client: str | None = None) -> int:
     """
     Ends the lockout of `username` (any letter case): from one client address, or, without
-    `client`, from every client. Returns how many lockout counts were cleared. For staff (the admin)
-    and support scripts; a successful login clears its own count.
+    `client`, from every client its recent failures came from. Returns how many counts were cleared.
+    For staff (the admin) and support scripts; a successful login clears its own count.
     """
-    if client is not None:
-        keys = list(_lockout_keys(client, username))
-        cleared = len([key for key in cache.get_many(keys) if key == keys[0]])
-        cache.delete_many(keys)
-        security_log.info("lockout cleared login=%s client=%s", username_digest(username), client)
-        return cleared
-    # The counts are keyed by (client, username): without the client, the index of clients seen
-    # for a username (kept by _client_index_add) says which to clear.
     index_key = _client_index_key(username)
-    clients = cache.get(index_key) or []
+    clients = [client] if client is not None else cache.get(index_key) or []
     cleared = 0
     for seen in clients:
-        keys = list(_lockout_keys(seen, username))
-        cleared += len([key for key in cache.get_many(keys) if key == keys[0]])
-        cache.delete_many(keys)
-    cache.delete(index_key)
-    security_log.info("lockout cleared login=%s client=all", username_digest(username))
+        count_key, since_key = _lockout_keys(seen, username)
+        cleared += int(count_key in cache.get_many([count_key]))
+        cache.delete_many([count_key, since_key])
+    if client is None:
+        cache.delete(index_key)
+    security_log.info("lockout cleared login=%s client=%s", username_digest(username), client or "all")
     return cleared
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 
 from overworld.tests.live import DEFAULT_REDIS_URL, AppServer, TcpProxy, database_url, server_environment
@@ -45,12 +46,17 @@ def server(proxies, tmp_path):
         app.stop()
 
 
+def madeline():
+    # The server runs production's hashers, which do not know the tests' fast one: a production hash.
+    return UserFactory(username="madeline", password=make_password(PASSWORD, hasher="argon2"))
+
+
 def login(server: AppServer, password: str):
     return server.request("POST", "/api/users/login/", {"username": "madeline", "password": password})
 
 
 def test_the_database_goes_down_and_comes_back(server, proxies):
-    UserFactory(username="madeline")
+    madeline()
     UserFactory(username="theo")
     database_proxy, _, _ = proxies
     assert server.request("GET", "/api/users/madeline").status == 200
@@ -84,7 +90,7 @@ def test_the_database_goes_down_and_comes_back(server, proxies):
 
 
 def test_redis_goes_down_and_comes_back(server, proxies):
-    UserFactory(username="madeline")
+    madeline()
     _, redis_proxy, _ = proxies
     assert login(server, "wrong-password").status == 400
 
