@@ -86,3 +86,30 @@ def test_a_body_just_under_the_limit_is_read(api_client):
 
     assert response.status_code == 400
     assert "username" in response.json()
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    assert (
+        load_settings(DJANGO_DEBUG="true", TRUSTED_PROXIES="10.0.0.0/8, 192.0.2.7,2001:db8::/32").returncode
+        == 0
+    )
+
+    result = load_settings(DJANGO_DEBUG="true", TRUSTED_PROXIES="10.0.0.0/8,proxy.local")
+
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES lists IP addresses or CIDR networks, not 'proxy.local'" in result.stderr
+
+
+def test_num_proxies_is_refused_for_trusted_proxies():
+    result = load_settings(DJANGO_DEBUG="true", NUM_PROXIES="1")
+
+    assert result.returncode != 0
+    assert "NUM_PROXIES is replaced by TRUSTED_PROXIES" in result.stderr
+    assert load_settings(DJANGO_DEBUG="true", NUM_PROXIES="0").returncode == 0
+
+
+def test_new_throttle_scopes_come_from_the_environment():
+    result = load_settings(DJANGO_DEBUG="true", THROTTLE_ACCOUNT_EDIT="5/hour", THROTTLE_GAME_CREATE="6/hour")
+
+    assert "'account_edit': '5/hour'" in result.stdout
+    assert "'game_create': '6/hour'" in result.stdout
