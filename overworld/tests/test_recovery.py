@@ -14,6 +14,9 @@ from django.db import connection
 from overworld.tests.live import DEFAULT_REDIS_URL, AppServer, TcpProxy, database_url, server_environment
 from users.tests.factories import PASSWORD, UserFactory
 
+# The server runs production's hashers, which do not include the tests' fast one (conftest.py).
+SERVER_HASH = make_password(PASSWORD, hasher="argon2")
+
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 
@@ -46,17 +49,12 @@ def server(proxies, tmp_path):
         app.stop()
 
 
-def madeline():
-    # The server runs production's hashers, which do not know the tests' fast one: a production hash.
-    return UserFactory(username="madeline", password=make_password(PASSWORD, hasher="argon2"))
-
-
 def login(server: AppServer, password: str):
     return server.request("POST", "/api/users/login/", {"username": "madeline", "password": password})
 
 
 def test_the_database_goes_down_and_comes_back(server, proxies):
-    madeline()
+    UserFactory(username="madeline", password=SERVER_HASH)
     UserFactory(username="theo")
     database_proxy, _, _ = proxies
     assert server.request("GET", "/api/users/madeline").status == 200
@@ -90,7 +88,7 @@ def test_the_database_goes_down_and_comes_back(server, proxies):
 
 
 def test_redis_goes_down_and_comes_back(server, proxies):
-    madeline()
+    UserFactory(username="madeline", password=SERVER_HASH)
     _, redis_proxy, _ = proxies
     assert login(server, "wrong-password").status == 400
 
