@@ -134,7 +134,12 @@ INVALID_CURSOR = field_errors("InvalidCursor", ["cursor"])
 
 KEYSET_PARAMETERS = [
     OpenApiParameter(
-        CURSOR_PARAM, str, description="Where the page starts: take it from the previous page's `next` link."
+        CURSOR_PARAM,
+        str,
+        description=(
+            "Where the page starts: take it from the previous page's `next` link. Opaque and signed: "
+            "any other value is a `400`."
+        ),
     ),
     OpenApiParameter(
         PAGE_SIZE_PARAM,
