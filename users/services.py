@@ -212,7 +212,8 @@ def token_revoke_all(*, user: User, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
         AuthToken.objects.filter(user=user).delete()
         # Browser sessions (the admin, the browsable API) end too (User.get_session_auth_hash).
-        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        # ... and a pending address change, which may be an intruder's.
+        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1, pending_email="")
     security.security_log.info(
         "logout everywhere user=%s client=%s", user.pk, security.client_address(request)
     )
@@ -232,7 +233,8 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
     A new e-mail address does not replace the current one: it waits, as `pending_email`, until the
     link mailed to it is followed (`user_email_verify`), and the current address is told of the
     request. Until then password resets still go to the current address, so a stolen token cannot
-    take the account over by changing it. Asking for the current address again cancels the change.
+    take the account over by changing it; a password change or logging out everywhere (what the
+    notice advises) cancels the pending change.
     """
     if actor.pk != user.pk:
         raise ForbiddenError("You can only edit your own profile.")
@@ -251,9 +253,11 @@ def user_profile_update(*, user: User, actor: User, data: dict) -> User:
             "email": email_errors,
         }
     )
+    # The current address sent again (a settings form posts every field) changes nothing, a pending
+    # change included: that is ended by following its link, a password change or logging out everywhere.
     email_change_asked = email is not None and email.lower() != user.email.lower()
-    if email is not None:
-        changes["pending_email"] = email if email_change_asked else ""
+    if email_change_asked:
+        changes["pending_email"] = email
     for field, value in changes.items():
         setattr(user, field, value)
     try:
@@ -282,7 +286,9 @@ def user_password_set(
     _raise_if_errors({field: _password_errors(password=password, user=user)})
     with transaction.atomic():
         user.set_password(password)
-        user.save(update_fields=["password"])
+        # A pending address change may be an intruder's: the owner taking the account back ends it.
+        user.pending_email = ""
+        user.save(update_fields=["password", "pending_email"])
         tokens = AuthToken.objects.filter(user=user)
         if keep_token is not None:
             tokens = tokens.exclude(pk=keep_token.pk)

@@ -164,14 +164,28 @@ def test_the_link_makes_the_new_address_the_accounts(change_asked, api_client, c
     assert reset_payload(mail.outbox[0], NEW_PASSWORD)["uid"]
 
 
-def test_asking_for_the_current_address_again_cancels_the_change(change_asked, auth_client, api_client):
+def test_sending_the_current_address_again_keeps_the_pending_change(change_asked, auth_client):
+    # The original web client's settings page posts every field, the current address included.
+    response = auth_client.post(
+        "/api/users/profile/madeline", {"email": "madeline@example.com", "bio": "Climbing."}
+    )
+
+    assert response.json()["pending_email"] == "thief@example.net"
+
+
+@pytest.mark.parametrize("takeback", ["password", "logoutall"])
+def test_the_owner_taking_the_account_back_cancels_the_change(
+    change_asked, auth_client, api_client, password, takeback
+):
     link = next(message for message in mail.outbox if message.to == ["thief@example.net"])
+    if takeback == "password":
+        auth_client.post("/api/users/password/", {"current_password": password, "new_password": NEW_PASSWORD})
+    else:
+        auth_client.post("/api/users/logoutall/")
 
-    response = auth_client.patch("/api/users/profile/madeline", {"email": "madeline@example.com"})
-
-    assert response.json()["pending_email"] is None
     assert api_client.post("/api/users/email/verify/", {"key": verification_key(link)}).status_code == 400
-    assert User.objects.get(username="madeline").email == "madeline@example.com"
+    user = User.objects.get(username="madeline")
+    assert (user.email, user.pending_email) == ("madeline@example.com", "")
 
 
 def test_an_address_taken_meanwhile_is_refused_at_confirmation(change_asked, api_client):
