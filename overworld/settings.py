@@ -135,11 +135,6 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
-# On PostgreSQL, the queries of most requests (a token's, a named user's) are prepared once per kept
-# connection on the server (overworld/prepared.py). Off behind a pooler that shares connections per
-# transaction (PgBouncer's transaction mode), where a prepared statement may not be there on the next
-# transaction's connection.
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 # A database that does not answer fails the request (503) within seconds rather than holding a worker
 # until gunicorn kills it; `?connect_timeout=N` in DATABASE_URL overrides.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

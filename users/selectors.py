@@ -9,21 +9,15 @@ from knox.models import AuthToken
 from games.models import Game, GameState
 from games.selectors import Shelves, user_favourites, user_shelves
 from overworld.exceptions import NotFoundError
-from overworld.prepared import PreparedQuery
 from users.models import Activity, Follow, User
-
-# The lookup of most requests that name a user (profiles, follows), compiled once (overworld/prepared.py).
-_active_users_named = PreparedQuery(
-    User, lambda lowercased: User.objects.with_lowercased_username(lowercased).filter(is_active=True)
-)
 
 
 def user_get_active(*, username: str) -> User:
     """The active account with this username, in any letter case; NotFoundError otherwise."""
-    found = _active_users_named(username.lower())
-    if not found:
-        raise NotFoundError(username)
-    return found[0]
+    try:
+        return User.objects.with_username(username).get(is_active=True)
+    except User.DoesNotExist as error:
+        raise NotFoundError(username) from error
 
 
 def user_exists(*, username: str) -> bool:
