@@ -13,6 +13,7 @@ from rest_framework.authentication import get_authorization_header
 # SPA libraries default to "Bearer"; the seed's clients send "Token". Both carry the same tokens.
 ACCEPTED_SCHEMES = (b"token", b"bearer")
 REFUSED = "Invalid token."
+UUID_LENGTH = 36  # "318cd399-f47f-478f-8d09-c9c414c3750d"; knox's own tokens are 64 characters
 
 
 class TokenLookup:
@@ -105,10 +106,12 @@ class TokenAuthentication(KnoxTokenAuthentication):
 
     def authenticate_credentials(self, token: bytes):
         try:
-            digest = hash_token(token.decode("ascii"))
+            token = token.decode("ascii")
         except UnicodeDecodeError as error:  # no token has characters outside ASCII
             raise exceptions.AuthenticationFailed(REFUSED) from error
-        auth_token = token_with_user(digest)
+        if len(token) == UUID_LENGTH:
+            token = token.lower()  # the Azuma routes' tokens are UUIDs, the same in either letter case
+        auth_token = token_with_user(hash_token(token))
         if auth_token is None:
             raise exceptions.AuthenticationFailed(REFUSED)
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():
