@@ -46,6 +46,6 @@ def test_try_it_out_register_then_authorize_and_get_the_current_user(
     assert current_user["username"] == "swagger_fan"
     assert current_user["email"] == "swagger@example.com"
     assert blocked_requests == []  # everything Swagger UI needed came from the API's own server
-    # The README's picture: the operation and its live answer, without the documented responses.
+    # The docs/browser-tests.md picture: the operation and its live answer, without the documented responses.
     page.add_style_tag(content=".responses-table:not(.live-responses-table) { display: none; }")
     doc_screenshot(current_user_operation, "swagger-ui")
