@@ -9,7 +9,20 @@ from django.http import JsonResponse
 from django.utils.functional import SimpleLazyObject, empty
 from rest_framework.response import Response
 
-from overworld.exceptions import dependency_unavailable, unavailable_dependency
+from overworld.exceptions import dependency_unavailable, error_body, unavailable_dependency
+
+# The codes of DRF's exceptions for the same statuses, so a client sees one code per kind of error.
+_CODE_BY_STATUS = {
+    HTTPStatus.BAD_REQUEST: "bad_request",
+    HTTPStatus.FORBIDDEN: "permission_denied",
+    HTTPStatus.NOT_FOUND: "not_found",
+    HTTPStatus.METHOD_NOT_ALLOWED: "method_not_allowed",
+    HTTPStatus.INTERNAL_SERVER_ERROR: "server_error",
+}
+
+
+def _code(status: HTTPStatus) -> str:
+    return _CODE_BY_STATUS.get(status) or status.phrase.lower().replace(" ", "_").replace("-", "_")
 
 
 class JsonErrorMiddleware:
@@ -35,7 +48,7 @@ class JsonErrorMiddleware:
         ):
             status = HTTPStatus(response.status_code)
             detail = "Not found." if status == HTTPStatus.NOT_FOUND else f"{status.phrase}."
-            return JsonResponse({"detail": detail}, status=response.status_code)
+            return JsonResponse(error_body(detail, _code(status)), status=response.status_code)
         return response
 
 
@@ -53,10 +66,10 @@ class RequestSizeLimitMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return JsonResponse({"detail": "Invalid Content-Length header."}, status=400)
+            return JsonResponse(error_body("Invalid Content-Length header.", "bad_request"), status=400)
         if limit is not None and length > limit:
             return JsonResponse(
-                {"detail": f"Request body too large: the limit is {limit} bytes."},
+                error_body(f"Request body too large: the limit is {limit} bytes.", "request_too_large"),
                 status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             )
         return self.get_response(request)
@@ -81,7 +94,9 @@ class DependencyUnavailableMiddleware:
             return None
         error = dependency_unavailable(dependency, exception)
         return JsonResponse(
-            {"detail": error.detail}, status=error.status_code, headers={"Retry-After": str(error.wait)}
+            error_body(error.detail, error.detail.code),
+            status=error.status_code,
+            headers={"Retry-After": str(error.wait)},
         )
 
 

@@ -54,7 +54,9 @@ def login_lockout_check(*, request: HttpRequest | None, username: str) -> None:
         client_address(request),
         remaining,
     )
-    raise TooManyAttemptsError("Too many failed logins for this account.", retry_after=math.ceil(remaining))
+    raise TooManyAttemptsError(
+        "Too many failed logins for this account.", retry_after=math.ceil(remaining), code="login_locked"
+    )
 
 
 def login_failure_record(*, request: HttpRequest | None, username: str) -> None:

@@ -343,7 +343,9 @@ def _email_address_quota_take(*, address: str) -> None:
     """Counts a message to `address` (THROTTLE_EMAIL_ADDRESS); TooManyAttemptsError past the rate."""
     throttle = EmailAddressThrottle(address)
     if not throttle.allow_request(None, None):
-        raise TooManyAttemptsError(TOO_MANY_EMAILS, retry_after=max(1, math.ceil(throttle.wait() or 1)))
+        raise TooManyAttemptsError(
+            TOO_MANY_EMAILS, retry_after=max(1, math.ceil(throttle.wait() or 1)), code="too_many_emails"
+        )
 
 
 def password_reset_uid(*, user: User) -> str:
