@@ -143,7 +143,7 @@ class GameStateView(APIView):
         request=GameStateUpdateSerializer,
         responses={
             200: GameStateSerializer,
-            400: field_errors("GameStateUpdateError", [*SHELVES, "rating", "game"]),
+            400: field_errors("GameStateUpdateError", GameStateUpdateSerializer),
             401: UNAUTHORIZED,
             403: UNVERIFIED,
             404: NOT_FOUND,
@@ -231,7 +231,7 @@ class JournalCreateView(APIView):
         request=JournalEntryCreateSerializer,
         responses={
             201: JournalEntrySerializer,
-            400: field_errors("JournalEntryError", [*JournalEntryCreateSerializer().fields]),
+            400: field_errors("JournalEntryError", JournalEntryCreateSerializer),
             401: UNAUTHORIZED,
             403: UNVERIFIED,
         },
@@ -269,7 +269,7 @@ class JournalEntryView(APIView):
         request=JournalEntryUpdateSerializer,
         responses={
             200: JournalEntrySerializer,
-            400: field_errors("JournalEntryUpdateError", [*JournalEntryUpdateSerializer().fields]),
+            400: field_errors("JournalEntryUpdateError", JournalEntryUpdateSerializer),
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: NOT_FOUND,
@@ -315,7 +315,7 @@ class FavouritesView(APIView):
         request=FavouritesSerializer,
         responses={
             200: GameSummarySerializer(many=True),
-            400: field_errors("FavouritesError", ["games"]),
+            400: field_errors("FavouritesError", FavouritesSerializer),
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: NOT_FOUND,
