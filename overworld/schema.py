@@ -284,6 +284,19 @@ class AutoSchema(SpectacularAutoSchema):
         )
 
 
+def preprocess_endpoints(endpoints):
+    """
+    One path per route in the schema: a route that also answers without its trailing slash
+    (`/api/games` beside `/api/games/`) is listed once, with the slash, like every other route.
+    """
+    with_slash = {(path, method, callback.cls) for path, _, method, callback in endpoints}
+    return [
+        (path, regex, method, callback)
+        for path, regex, method, callback in endpoints
+        if path.endswith("/") or (f"{path}/", method, callback.cls) not in with_slash
+    ]
+
+
 def postprocess_schema(result, generator, request, public):
     """
     Error bodies list every key they may have (`additionalProperties: false`), so a client can type

@@ -314,6 +314,7 @@ SPECTACULAR_SETTINGS = {
     # which keeps them, but the schema (and every client generated from it) offers neither.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "AUTHENTICATION_WHITELIST": ["users.authentication.TokenAuthentication"],
+    "PREPROCESSING_HOOKS": ["overworld.schema.preprocess_endpoints"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "overworld.schema.postprocess_schema",
