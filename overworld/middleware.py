@@ -5,11 +5,13 @@ import uuid
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.http import JsonResponse
 from django.utils.functional import SimpleLazyObject, empty
 from rest_framework.response import Response
 
 from overworld.exceptions import dependency_unavailable, error_body, unavailable_dependency
+from overworld.logs import current_request_id
 
 # The codes of DRF's exceptions for the same statuses, so a client sees one code per kind of error.
 _CODE_BY_STATUS = {
@@ -124,7 +126,9 @@ class RequestLogMiddleware:
     in the X-Request-ID response header, so a client's report can be matched with the log. Headers,
     query strings and bodies are never logged: they may carry tokens and passwords.
 
-    First in MIDDLEWARE: the duration and the status are those the client gets.
+    First in MIDDLEWARE: the duration and the status are those the client gets. The request id is
+    also `overworld.logs.current_request_id` from here until the response is closed (Django logs
+    `django.request` lines after the middleware returns), so every line of the request names it.
     """
 
     def __init__(self, get_response):
@@ -134,6 +138,7 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         offered = request.headers.get(REQUEST_ID_HEADER, "")
         request.request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        current_request_id.set(request.request_id)
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         request_log.info(
@@ -150,3 +155,11 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+def _forget_request_id(**kwargs) -> None:
+    # The response is closed: later lines of this worker belong to no request, or to the next one.
+    current_request_id.set(None)
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="overworld.middleware.forget_request_id")

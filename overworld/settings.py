@@ -372,7 +372,11 @@ LOGGING = {
         "text": {"()": "overworld.logs.KeyValueFormatter"},
         "json": {"()": "overworld.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Each line written while a request is handled names its request_id (overworld/logs.py).
+    "filters": {"request_id": {"()": "overworld.logs.RequestIdFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Logins, lockouts, logouts, password changes, deletions: user id and client, never a secret.
     # overworld.request (one line per request, INFO) follows DJANGO_LOG_LEVEL: WARNING silences it.
