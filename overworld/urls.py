@@ -4,24 +4,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from games import views as games_views
 from overworld.health import HealthView, ReadinessView
-from users import views as users_views
 
 # Every API route answers with or without its trailing slash: a client that drops one gets the same
 # answer, not a redirect that loses its POST body (APPEND_SLASH would send one).
 urlpatterns = [
-    path("api/users/", include("users.urls")),
+    path("api/", include("users.urls")),
     # The catalogue's root without its slash, which its include cannot match. The schema lists the
     # routes declared twice, like this one and the journal entry's, once (overworld.schema).
     re_path(r"^api/games$", games_views.GameListView.as_view()),
     path("api/games/", include("games.urls")),
-    re_path(r"^api/feed/?$", users_views.FeedView.as_view(), name="feed"),
     re_path(r"^api/journal/?$", games_views.JournalCreateView.as_view(), name="journal-create"),
     path("api/journal/<int:entry_id>/", games_views.JournalEntryView.as_view(), name="journal-entry"),
     path("api/journal/<int:entry_id>", games_views.JournalEntryView.as_view()),
     # The Azuma account API, at the exact paths its clients already use.
-    path("users", users_views.AzumaRegisterView.as_view(), name="azuma-register"),
-    path("user/login", users_views.AzumaLoginView.as_view(), name="azuma-login"),
-    path("user/update", users_views.AzumaUpdateView.as_view(), name="azuma-update"),
+    path("", include("users.azuma")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
