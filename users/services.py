@@ -275,6 +275,12 @@ def user_deactivate(*, user: User) -> None:
         AuthToken.objects.filter(user=user).delete()
 
 
+def user_reactivate(*, user: User) -> None:
+    """Reactivates a deactivated account (staff moderation): it may log in again; no old token returns."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
 def user_account_update(
     *,
     user: User,
