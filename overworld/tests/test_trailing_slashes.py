@@ -12,11 +12,14 @@ from games.models import JournalEntry
 pytestmark = pytest.mark.django_db
 
 SAMPLE_PARAMETERS = {"{username}": "madeline", "{igdb}": "26226", "{entry_id}": "1"}
+# Without its slash, a game's path may become the original web client's game page, by slug
+# (CONTRACT.md: the client's shape wins at its paths): left to that work, not checked here.
+CLIENT_OWNED = {"/api/games/{igdb}/"}
 
 
 def test_every_api_path_of_the_schema_resolves_with_and_without_its_slash():
     schema = APIClient().get("/api/schema/?format=json").json()
-    paths = [path for path in schema["paths"] if path.startswith("/api/")]
+    paths = [path for path in schema["paths"] if path.startswith("/api/") and path not in CLIENT_OWNED]
     assert len(paths) > 25
     for path in paths:
         for name, value in SAMPLE_PARAMETERS.items():
@@ -47,7 +50,7 @@ def test_journal_entries_with_and_without_the_slash(auth_client, game, slash):
 
 
 @pytest.mark.parametrize("slash", ["/", ""])
-@pytest.mark.parametrize("path", ["/api/feed", "/api/games", "/api/games/26226", "/api/games/26226/state"])
+@pytest.mark.parametrize("path", ["/api/feed", "/api/games", "/api/games/26226/state"])
 def test_gets_with_and_without_the_slash(auth_client, game, path, slash):
     assert auth_client.get(f"{path}{slash}").status_code == 200
 
