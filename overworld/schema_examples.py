@@ -59,6 +59,7 @@ EXAMPLES = {
                 "location": None,
                 "twitter": "celeste_fan",
                 "date_joined": "2026-01-31T12:00:00Z",
+                "gravatar": None,
             },
         ),
         answer(
