@@ -8,7 +8,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from games import selectors, services
-from games.models import IGDB_ID_PATTERN, SHELVES, GameState
+from games.models import IGDB_ID_PATTERN, GameState
 from games.serializers import (
     CataloguePopularQuerySerializer,
     CatalogueSearchQuerySerializer,
@@ -124,7 +124,7 @@ class GameStateView(APIView):
         request=GameStateUpdateSerializer,
         responses={
             200: GameStateSerializer,
-            400: field_errors("GameStateUpdateError", [*SHELVES, "rating", "game"]),
+            400: field_errors("GameStateUpdateError", GameStateUpdateSerializer),
             401: UNAUTHORIZED,
             403: UNVERIFIED,
             404: NOT_FOUND,
@@ -151,7 +151,7 @@ class JournalCreateView(APIView):
         request=JournalEntryCreateSerializer,
         responses={
             201: JournalEntrySerializer,
-            400: field_errors("JournalEntryError", [*JournalEntryCreateSerializer().fields]),
+            400: field_errors("JournalEntryError", JournalEntryCreateSerializer),
             401: UNAUTHORIZED,
             403: UNVERIFIED,
         },
@@ -189,7 +189,7 @@ class JournalEntryView(APIView):
         request=JournalEntryUpdateSerializer,
         responses={
             200: JournalEntrySerializer,
-            400: field_errors("JournalEntryUpdateError", [*JournalEntryUpdateSerializer().fields]),
+            400: field_errors("JournalEntryUpdateError", JournalEntryUpdateSerializer),
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: NOT_FOUND,

@@ -224,7 +224,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with hand-given operation ids and the answers every operation may give.
+    "DEFAULT_SCHEMA_CLASS": "overworld.schema.AutoSchema",
     "EXCEPTION_HANDLER": "overworld.exceptions.exception_handler",
     # Per client address; each scope is tuned by THROTTLE_<SCOPE> (e.g. THROTTLE_LOGIN=30/min).
     "DEFAULT_THROTTLE_RATES": {
@@ -304,6 +305,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API's contract is JSON and tokens: the form parsers and the session serve the browsable API,
+    # which keeps them, but the schema (and every client generated from it) offers neither.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "AUTHENTICATION_WHITELIST": ["users.authentication.TokenAuthentication"],
+    "PREPROCESSING_HOOKS": ["overworld.schema.preprocess_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "overworld.schema.postprocess_schema",
+    ],
     "TAGS": [
         {"name": "users", "description": "Accounts, profiles and follows."},
         {"name": "games", "description": "The game catalogue and each user's shelves."},
@@ -357,7 +367,11 @@ LOGGING = {
         "text": {"()": "overworld.logs.KeyValueFormatter"},
         "json": {"()": "overworld.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Each line written while a request is handled names its request_id (overworld/logs.py).
+    "filters": {"request_id": {"()": "overworld.logs.RequestIdFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Logins, lockouts, logouts, password changes, deletions: user id and client, never a secret.
     # overworld.request (one line per request, INFO) follows DJANGO_LOG_LEVEL: WARNING silences it.

@@ -1,15 +1,21 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from games import views as games_views
 from overworld.health import HealthView, ReadinessView
 
+# Every API route answers with or without its trailing slash: a client that drops one gets the same
+# answer, not a redirect that loses its POST body (APPEND_SLASH would send one).
 urlpatterns = [
     path("api/", include("users.urls")),
+    # The catalogue's root without its slash, which its include cannot match. The schema lists the
+    # routes declared twice, like this one and the journal entry's, once (overworld.schema).
+    re_path(r"^api/games$", games_views.GameListView.as_view()),
     path("api/games/", include("games.urls")),
-    path("api/journal/", games_views.JournalCreateView.as_view(), name="journal-create"),
+    re_path(r"^api/journal/?$", games_views.JournalCreateView.as_view(), name="journal-create"),
     path("api/journal/<int:entry_id>/", games_views.JournalEntryView.as_view(), name="journal-entry"),
+    path("api/journal/<int:entry_id>", games_views.JournalEntryView.as_view()),
     # The Azuma account API, at the exact paths its clients already use.
     path("", include("users.azuma")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -299,6 +299,12 @@ def user_deactivate(*, user: User) -> None:
         AuthToken.objects.filter(user=user).delete()
 
 
+def user_reactivate(*, user: User) -> None:
+    """Reactivates a deactivated account (staff moderation): it may log in again; no old token returns."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
 def user_account_update(
     *,
     user: User,
@@ -375,7 +381,9 @@ def _email_address_quota_take(*, address: str) -> None:
     """Counts a message to `address` (THROTTLE_EMAIL_ADDRESS); TooManyAttemptsError past the rate."""
     throttle = EmailAddressThrottle(address)
     if not throttle.allow_request(None, None):
-        raise TooManyAttemptsError(TOO_MANY_EMAILS, retry_after=max(1, math.ceil(throttle.wait() or 1)))
+        raise TooManyAttemptsError(
+            TOO_MANY_EMAILS, retry_after=max(1, math.ceil(throttle.wait() or 1)), code="too_many_emails"
+        )
 
 
 def password_reset_uid(*, user: User) -> str:

@@ -618,7 +618,7 @@ class FavouritesView(APIView):
         request=FavouritesSerializer,
         responses={
             200: GameSummarySerializer(many=True),
-            400: field_errors("FavouritesError", ["games"]),
+            400: field_errors("FavouritesError", FavouritesSerializer),
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: NOT_FOUND,

@@ -15,9 +15,10 @@
 // answers it only for the origins listed in its CORS_ALLOWED_ORIGINS setting; for any other origin
 // fetch() fails with a network error and no body (see apiFetch below).
 //
-// Every error the API sends is JSON: {"detail": "..."} or messages by field, such as
+// Every error the API sends is JSON: {"detail": "...", "code": "..."} or messages by field, such as
 // {"username": ["A user with that username already exists."]} or
-// {"non_field_errors": ["Incorrect username/password."]}. This page shows them as they come.
+// {"non_field_errors": ["Incorrect username/password."]}. This page shows the messages as they come;
+// `code` (e.g. "not_authenticated", "email_not_verified", "login_locked") is for code to branch on.
 
 "use strict";
 
@@ -98,11 +99,13 @@ async function apiFetch(method, path, body) {
   throw new ApiError(response.status, data, errorMessage(response, data));
 }
 
-// {"detail": "..."} -> its text; field errors -> "field: message", one per line;
+// {"detail": "...", "code": "..."} -> the detail's text; field errors -> "field: message", one per line;
 // non_field_errors -> their messages as they are; nested objects (the game of a shelf) -> "game.name: ...".
 function errorMessage(response, data) {
   let message;
-  if (data && typeof data === "object") {
+  if (data && typeof data === "object" && typeof data.detail === "string") {
+    message = data.detail;
+  } else if (data && typeof data === "object") {
     message = flattenErrors(data).join("\n");
   }
   if (!message) {

@@ -65,4 +65,4 @@ def test_unknown_game_is_404(api_client, db):
     response = api_client.get("/api/games/404404/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}

@@ -52,7 +52,7 @@ def test_unknown_user_is_404(api_client, db, path):
     response = api_client.get(f"/api/users/nobody/{path}/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_pages_neither_repeat_nor_skip_when_follows_arrive_between_pages(api_client, user):

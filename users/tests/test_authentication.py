@@ -40,7 +40,10 @@ def test_no_token_is_401(api_client, db):
     response = api_client.get(URL)
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {
+        "detail": "Authentication credentials were not provided.",
+        "code": "not_authenticated",
+    }
 
 
 def test_expired_token_is_401_and_deleted(api_client, user, token):
