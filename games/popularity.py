@@ -3,10 +3,11 @@ The popular games of the local catalogue: how many users have each game on at le
 
 The counts live in GamePopularity, one row per game, and change in the transaction of the shelf
 write that changes them: a GameState saved onto its first shelf adds one, saved off its last shelf
-or deleted while on one (a user deleted, a game deleted, the admin) takes one away. The change is an
-`UPDATE ... SET users_count = users_count + 1` (an F() expression), so concurrent writers never lose
-one another's; the state row itself is read locked by games.services.game_state_update, so two
-requests for the same user and game apply one after the other.
+or deleted while on one (a user deleted, a game deleted, the admin) takes one away. The change is
+an increment in the database (`users_count = users_count + 1`: an upsert, or an F() update), so
+concurrent writers never lose one another's; the state row itself is read locked by
+games.services.game_state_update, so two requests for the same user and game apply one after the
+other.
 
 Bulk writes send no signals (bulk_create, QuerySet.update): whatever writes shelves in bulk (the
 benchmark's loader) calls `game_popularity_rebuild()` after. games.selectors.games_most_shelved
@@ -22,16 +23,21 @@ from games.models import SHELVES, GamePopularity, GameState
 
 
 def game_popularity_add(*, game_id: int, delta: int) -> None:
-    """Adds `delta` to the game's count, creating its row on the first shelving (race-safe)."""
-    if GamePopularity.objects.filter(game_id=game_id).update(users_count=F("users_count") + delta):
-        return
+    """Adds `delta` to the game's count, in one statement whoever else writes it at the same time."""
     if delta < 0:
-        # Only when the game itself is being deleted (its row went first): nothing to count.
+        # A game is off a shelf only after it was on one: its row exists, unless the game itself is
+        # being deleted (its row went first), and then there is nothing to count.
+        GamePopularity.objects.filter(game_id=game_id).update(users_count=F("users_count") + delta)
         return
-    # No row yet: create it (when a concurrent first shelving creates it first, get_or_create's
-    # insert fails on the primary key and it reads that row), then add to it like any other writer.
-    GamePopularity.objects.get_or_create(game_id=game_id)
-    GamePopularity.objects.filter(game_id=game_id).update(users_count=F("users_count") + delta)
+    # The first shelving of a game creates its row: an upsert (PostgreSQL and SQLite alike), so two
+    # first shelvings at once add up rather than one failing on the primary key.
+    table = GamePopularity._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (game_id, users_count) VALUES (%s, %s) "  # noqa: S608 - the model's table
+            f"ON CONFLICT (game_id) DO UPDATE SET users_count = {table}.users_count + excluded.users_count",
+            [game_id, delta],
+        )
 
 
 def game_popularity_rebuild() -> int:

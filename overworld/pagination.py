@@ -78,13 +78,22 @@ class KeysetPagination(BasePagination):
             equal_so_far &= Q(**{field: value})
         return condition
 
+    def position(self, request: Request) -> list | None:
+        """
+        The ordering values of the row the requested page starts after (its cursor's), or None on the
+        first page; InvalidCursor for a cursor this paginator did not make. For a selector that must
+        bound its own query by the page (the feed), before paginate_queryset.
+        """
+        cursor = request.query_params.get(CURSOR_PARAM)
+        return _decode(cursor, len(self.ordering)) if cursor else None
+
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
         self.request = request
         queryset = queryset.order_by(*self.ordering)
-        cursor = request.query_params.get(CURSOR_PARAM)
-        if cursor:
+        position = self.position(request)
+        if position is not None:
             try:
-                queryset = queryset.filter(self._after(_decode(cursor, len(self.ordering))))
+                queryset = queryset.filter(self._after(position))
             except (TypeError, ValueError, ValidationError) as error:
                 raise InvalidCursor() from error
         size = self.page_size(request)

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from overworld.exceptions import NotFoundError, azuma_exception_handler
-from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
+from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, InvalidCursor, KeysetPagination, paginated
 from overworld.renderers import EncodedJSON
 from overworld.schema import (
     FORBIDDEN,
@@ -440,7 +440,15 @@ class FeedView(APIView):
     )
     def get(self, request):
         paginator = KeysetPagination(["-id"])
-        activities = paginator.paginate_queryset(selectors.user_feed(reader=request.user), request, view=self)
+        position = paginator.position(request)
+        try:
+            before_id = int(position[0]) if position else None
+        except (TypeError, ValueError) as error:
+            raise InvalidCursor() from error
+        feed = selectors.user_feed(
+            reader=request.user, before_id=before_id, limit=paginator.page_size(request) + 1
+        )
+        activities = paginator.paginate_queryset(feed, request, view=self)
         return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)
 
 
