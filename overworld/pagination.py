@@ -37,7 +37,8 @@ class InvalidCursor(InvalidInput):
         super().__init__({"cursor": ["Invalid cursor: take it from a `next` link."]})
 
 
-def _encode(values: list) -> str:
+def encode_cursor(values: list) -> str:
+    """The cursor of a page that starts after the row whose ordering values are `values`."""
     plain = [value.isoformat() if isinstance(value, datetime.date) else value for value in values]
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
@@ -114,7 +115,7 @@ class KeysetPagination(BasePagination):
         if not self.has_next:
             return None
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, CURSOR_PARAM, _encode(self.last_values))
+        return replace_query_param(url, CURSOR_PARAM, encode_cursor(self.last_values))
 
     def get_paginated_response(self, data) -> Response:
         return Response({"next": self.get_next_link(), "results": data})
