@@ -359,7 +359,7 @@ def read_scenarios(
     from games.models import Game
     from overworld.pagination import encode_cursor
     from users.models import Follow
-    from users.selectors import user_feed
+    from users.selectors import feed_list
 
     c = args.connections
 
@@ -368,7 +368,7 @@ def read_scenarios(
 
     def page_two_of_feed(index: int) -> str:
         ids = list(
-            user_feed(reader=actors[index], limit=21).order_by("-id").values_list("id", flat=True)[:21]
+            feed_list(reader=actors[index], limit=21).order_by("-id").values_list("id", flat=True)[:21]
         )
         cursor = f"?cursor={encode_cursor([ids[19]])}" if len(ids) > 20 else ""
         return get(f"/api/feed/{cursor}", tokens[index])

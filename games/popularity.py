@@ -10,7 +10,7 @@ games.services.game_state_update, so two requests for the same user and game app
 other.
 
 Bulk writes send no signals (bulk_create, QuerySet.update): whatever writes shelves in bulk (the
-benchmark's loader) calls `game_popularity_rebuild()` after. games.selectors.games_most_shelved
+benchmark's loader) calls `game_popularity_rebuild()` after. games.selectors.game_list_most_shelved
 reads the top N by one index scan (`games_popularity_top_idx`), whatever the number of shelves.
 """
 

@@ -6,6 +6,7 @@ import operator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.cache import cache
 from django.db import connection
@@ -24,7 +25,6 @@ from games.models import (
     JournalEntry,
 )
 from overworld.exceptions import UpstreamError
-from users.models import User
 
 # Search by name. On PostgreSQL the case-insensitive lookups below compare UPPER(name), which the
 # trigram index games_game_name_trgm holds: a match is found by the index, not by reading the catalogue.
@@ -85,7 +85,7 @@ def game_get_with_shelf_counts(*, igdb: str) -> Game | None:
     )
 
 
-def game_state_get(*, user: User, igdb: str) -> GameState | None:
+def game_state_get(*, user: AbstractBaseUser, igdb: str) -> GameState | None:
     return GameState.objects.filter(user=user, game__igdb=igdb).first()
 
 
@@ -99,7 +99,7 @@ class Shelves:
     wishlist: list[dict]
 
 
-def user_shelves(*, user: User) -> Shelves:
+def shelves_get(*, user: AbstractBaseUser) -> Shelves:
     """
     The user's four shelves, each newest first, in one query whatever their length. A profile can
     hold thousands of games, so rows are read as values, not model instances, and each game's
@@ -133,16 +133,16 @@ def user_shelves(*, user: User) -> Shelves:
     )
 
 
-def user_shelf_states(*, user: User, shelf: str) -> QuerySet[GameState]:
+def shelf_states_list(*, user: AbstractBaseUser, shelf: str) -> QuerySet[GameState]:
     """The user's games on `shelf`, with each game; page them newest first by `<shelf>_at`."""
     return GameState.objects.filter(user=user, **{shelf: True}).select_related("game")
 
 
-def user_favourites(*, user: User) -> list[Game]:
+def favourites_list(*, user: AbstractBaseUser) -> list[Game]:
     return [favourite.game for favourite in FavouriteGame.objects.filter(user=user).select_related("game")]
 
 
-def journal_entries(*, user: User) -> QuerySet[JournalEntry]:
+def journal_entry_list(*, user: AbstractBaseUser) -> QuerySet[JournalEntry]:
     """The user's journal, with each entry's game; page it newest first by `played_on`."""
     return JournalEntry.objects.filter(user=user).select_related("game", "user")
 
@@ -161,7 +161,7 @@ class Stats:
     journal_entries_this_year: int
 
 
-def user_stats(*, user: User, year: int) -> Stats:
+def stats_get(*, user: AbstractBaseUser, year: int) -> Stats:
     """A user's numbers, in three queries whatever their size."""
     states = GameState.objects.filter(user=user).aggregate(
         **{shelf: Count("id", filter=Q(**{shelf: True})) for shelf in SHELVES},
@@ -232,7 +232,7 @@ def catalogue_search(*, text: str, limit: int) -> Catalogue:
     return Catalogue(SOURCE_IGDB, [*found, *(game for game in local if game.igdb not in known)][:limit])
 
 
-def games_most_shelved(*, limit: int) -> list[Game]:
+def game_list_most_shelved(*, limit: int) -> list[Game]:
     """
     The local games on the most users' shelves (any shelf), most first, ties by the game added first:
     the top of an index over the counts games/popularity.py keeps, not a count of every shelf.
@@ -244,21 +244,21 @@ def games_most_shelved(*, limit: int) -> list[Game]:
     )
 
 
-def catalogue_popular(*, limit: int) -> Catalogue:
+def catalogue_popular_list(*, limit: int) -> Catalogue:
     """
     IGDB's most popular games (cached for IGDB_POPULAR_CACHE_SECONDS); without IGDB, or when it
     fails, the games most shelved here; when it fails and none are, its error.
     """
     client = get_client()
     if client is None:
-        return Catalogue(SOURCE_LOCAL, games_most_shelved(limit=limit))
+        return Catalogue(SOURCE_LOCAL, game_list_most_shelved(limit=limit))
     key = _catalogue_cache_key("popular", limit)
     found = cache.get(key)
     if found is None:
         try:
             found = client.popular(limit=limit)
         except UpstreamError:
-            local = games_most_shelved(limit=limit)
+            local = game_list_most_shelved(limit=limit)
             if not local:
                 raise
             logger.warning("IGDB popular games failed; answering from the local catalogue.", exc_info=True)
@@ -267,7 +267,7 @@ def catalogue_popular(*, limit: int) -> Catalogue:
     return Catalogue(SOURCE_IGDB, found)
 
 
-def games_with_stale_details(*, refreshed_before) -> list[int]:
+def game_ids_list_stale(*, refreshed_before) -> list[int]:
     """IGDB ids of the local games whose IGDB details are missing or older than `refreshed_before`."""
     igdb_ids = (
         Game.objects.filter(

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from users.models import Follow
-from users.selectors import user_feed
+from users.selectors import feed_list
 from users.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db]
@@ -45,7 +45,7 @@ def reader():
 
 @pytest.mark.parametrize("before_id", [None, 50_000])
 def test_the_feed_reads_events_by_index_only(reader, before_id):
-    feed = user_feed(reader=reader, before_id=before_id, limit=21).order_by("-id")
+    feed = feed_list(reader=reader, before_id=before_id, limit=21).order_by("-id")
     if before_id:
         feed = feed.filter(id__lt=before_id)
 
@@ -59,7 +59,7 @@ def test_the_feed_reads_events_by_index_only(reader, before_id):
 def test_the_feed_has_the_events_of_the_followed_users_only(reader):
     followed = set(Follow.objects.filter(follower=reader).values_list("followed_id", flat=True))
 
-    events = list(user_feed(reader=reader, limit=21).order_by("-id")[:21])
+    events = list(feed_list(reader=reader, limit=21).order_by("-id")[:21])
 
     assert len(events) == 21
     assert {event.actor_id for event in events} <= followed
@@ -85,7 +85,7 @@ def test_feed_pages_are_the_newest_events_of_the_followed_active_users(reader, p
     seen, before = [], None
     while True:
         page = list(
-            user_feed(reader=reader, before_id=before, limit=page_size + 1)
+            feed_list(reader=reader, before_id=before, limit=page_size + 1)
             .filter(**({"id__lt": before} if before else {}))
             .order_by("-id")
             .values_list("id", flat=True)[: page_size + 1]
