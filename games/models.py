@@ -117,6 +117,18 @@ class GameState(models.Model):
                 for shelf in SHELVES
             ),
         ]
+        # A shelf's page (newest first) is read by its own partial index: a page of a user with
+        # thousands of games costs a page, not a sort of all of them.
+        indexes = [
+            models.Index(
+                "user",
+                models.F(f"{shelf}_at").desc(),
+                models.F("id").desc(),
+                condition=Q(**{shelf: True}),
+                name=f"games_state_{shelf}_idx",
+            )
+            for shelf in SHELVES
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} / {self.game_id}"

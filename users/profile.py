@@ -167,8 +167,10 @@ def _seen_by_encoded(profile: EncodedJSON, owner_id: int, viewer: User) -> Encod
             _json(viewer.pk in between),
             _json(owner_id in between),
         )
-        if _OTHERS_FIELDS in profile:
-            return EncodedJSON(profile.replace(_OTHERS_FIELDS, flags, 1))
+        # The last fields of a profile: looked for from its end.
+        at = profile.rfind(_OTHERS_FIELDS)
+        if at != -1:
+            return EncodedJSON(profile[:at] + flags + profile[at + len(_OTHERS_FIELDS) :])
     else:
         # The owner's e-mail fields go right after their username, where the schema has them.
         username = b'"username":' + _json(viewer.username)
