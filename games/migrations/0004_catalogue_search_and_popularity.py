@@ -24,6 +24,11 @@ class CreateTrigramExtension(TrigramExtension):
                 "(or its owner; the contrib package must be installed), then migrate again."
             ) from error
 
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        # Kept when this migration is reverted: the extension is the database's, and something else may
+        # use it (the index that needed it goes with the migration).
+        pass
+
 
 class AddPostgresIndex(migrations.AddIndex):
     """An index only PostgreSQL can build (GIN, operator classes): other databases go without it."""
