@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Trigram search (games/selectors.py) and its index's operator class, on PostgreSQL.
+    "django.contrib.postgres",
     "rest_framework",
     "knox",
     "drf_spectacular",

@@ -24,7 +24,7 @@ from games.serializers import (
     JournalMonthSerializer,
     ShelfEntrySerializer,
 )
-from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
+from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, InvalidCursor, KeysetPagination, paginated
 from overworld.permissions import HasVerifiedEmail, owner_writes_permissions
 from overworld.schema import (
     FORBIDDEN,
@@ -644,5 +644,13 @@ class FeedView(APIView):
     )
     def get(self, request):
         paginator = KeysetPagination(["-id"])
-        activities = paginator.paginate_queryset(selectors.feed_list(reader=request.user), request, view=self)
+        position = paginator.position(request)
+        try:
+            before_id = int(position[0]) if position else None
+        except (TypeError, ValueError) as error:
+            raise InvalidCursor() from error
+        feed = selectors.feed_list(
+            reader=request.user, before_id=before_id, limit=paginator.page_size(request) + 1
+        )
+        activities = paginator.paginate_queryset(feed, request, view=self)
         return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)
