@@ -6,6 +6,8 @@ class UsersConfig(AppConfig):
     name = "users"
 
     def ready(self) -> None:
-        # Registers the OpenAPI description of the token scheme, and the profile cache's invalidation.
+        # Registers the OpenAPI description of the token scheme, the profile cache's invalidation, and
+        # the deletion of an account's picture with it.
         import overworld.schema  # noqa: F401
+        import users.avatars
         import users.profile_cache  # noqa: F401

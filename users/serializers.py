@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from games.models import GameState
 from games.serializers import GameSummarySerializer
+from users.avatars import avatar_urls
 from users.models import USERNAME_MAX_LENGTH, Activity, User
 
 # Bound what a client may make the server hash: long enough for any passphrase.
@@ -41,6 +42,41 @@ class PasswordField(serializers.CharField):
             style={"input_type": "password"},
             **kwargs,
         )
+
+
+class AvatarSerializer(serializers.Serializer):
+    small = serializers.URLField(help_text="64 x 64 pixels (WebP, or a Gravatar).")
+    large = serializers.URLField(help_text="256 x 256 pixels (WebP, or a Gravatar).")
+
+
+@extend_schema_field(
+    AvatarSerializer(
+        allow_null=True,
+        help_text=(
+            "The user's picture, square, at two sizes; their Gravatar if they have none and turned "
+            "`use_gravatar` on; else null. URLs change when the picture does."
+        ),
+    )
+)
+class AvatarField(serializers.Field):
+    """A user's `avatar` (users/avatars.py), from the user row alone: no query."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, user):
+        return avatar_urls(user)
+
+
+class AvatarUploadSerializer(serializers.Serializer):
+    avatar = serializers.FileField(
+        help_text="A JPEG, PNG, WebP or GIF of at most 5 MiB and 8000 pixels a side."
+    )
+
+
+class AvatarResultSerializer(serializers.Serializer):
+    avatar = AvatarField()
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -307,6 +343,7 @@ class UserListItemSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     username = serializers.CharField()
+    avatar = AvatarField()
     followed_by_you = serializers.SerializerMethodField(
         help_text="Whether you follow this user; null when anonymous."
     )
@@ -319,6 +356,7 @@ class UserListItemSerializer(serializers.Serializer):
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
+    avatar = AvatarField()
 
 
 class ActivitySerializer(serializers.ModelSerializer):

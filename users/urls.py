@@ -34,6 +34,7 @@ urlpatterns = [
     re_path(rf"^{USERNAME}/followers/?$", views.FollowersView.as_view(), name="followers"),
     re_path(rf"^{USERNAME}/following/?$", views.FollowingView.as_view(), name="following"),
     re_path(rf"^{USERNAME}/activity/?$", views.ActivityView.as_view(), name="activity"),
+    re_path(rf"^{USERNAME}/avatar/?$", views.AvatarView.as_view(), name="avatar"),
     re_path(rf"^{USERNAME}/games/?$", games_views.UserGamesView.as_view(), name="games"),
     re_path(rf"^{USERNAME}/journal/?$", games_views.JournalView.as_view(), name="journal"),
     re_path(rf"^{USERNAME}/favourites/?$", games_views.FavouritesView.as_view(), name="favourites"),

@@ -1,12 +1,17 @@
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.cache import add_never_cache_headers
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from overworld.exceptions import NotFoundError, azuma_exception_handler
 from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
+from overworld.parsers import ImageBodyParser
 from overworld.renderers import EncodedJSON
 from overworld.schema import (
     FORBIDDEN,
@@ -17,13 +22,15 @@ from overworld.schema import (
     field_errors,
     path_parameter,
 )
-from users import profile_cache, selectors, services
+from users import avatars, profile_cache, selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_URL_PATTERN
 from users.permissions import HasVerifiedEmail
 from users.serializers import (
     ActivitySerializer,
     AuthResponseSerializer,
+    AvatarResultSerializer,
+    AvatarUploadSerializer,
     AzumaLoginSerializer,
     AzumaRegisterSerializer,
     AzumaUpdateSerializer,
@@ -48,6 +55,7 @@ from users.serializers import (
     UserSerializer,
 )
 from users.throttling import (
+    AvatarThrottle,
     AzumaThrottle,
     EmailVerifyThrottle,
     LoginThrottle,
@@ -358,6 +366,84 @@ class UnfollowView(FollowView):
     )
     def post(self, request):
         return super().post(request)
+
+
+AVATAR_ERRORS = field_errors(
+    "AvatarError",
+    ["avatar"],
+    description=(
+        "The image is refused: none sent, over 5 MiB or 8000 pixels a side, not a JPEG, PNG, WebP or GIF, "
+        "content other than its declared type, truncated or corrupt, or more than an image (a polyglot)."
+    ),
+)
+TOO_LARGE = OpenApiResponse(DetailSerializer, description="The request's body is over the route's limit.")
+
+
+class AvatarView(APIView):
+    permission_classes = [IsAuthenticated, HasVerifiedEmail]
+    parser_classes = [MultiPartParser, ImageBodyParser]
+    throttle_classes = [AvatarThrottle]
+    # A picture and a multipart form's framing (overworld.middleware.RequestSizeLimitMiddleware).
+    request_body_limit = avatars.MAX_BYTES + 64 * 1024
+    body_file_field = "avatar"
+
+    @extend_schema(
+        tags=["users"],
+        summary="Set your picture",
+        parameters=[USERNAME_PARAMETER],
+        description=(
+            "Owner only. The image as the `avatar` file of a multipart form, or as the whole body with its "
+            "type (`Content-Type: image/jpeg`, `image/png`, `image/webp` or `image/gif`). JPEG, PNG, WebP "
+            "or GIF (its first frame), at most 5 MiB and 8000 pixels a side. It is re-encoded, without its "
+            "metadata (EXIF, GPS included), as square WebP pictures of 256 and 64 pixels, whose URLs are "
+            "answered and shown wherever the user is. Limited per user (`THROTTLE_AVATAR`)."
+        ),
+        request={"multipart/form-data": AvatarUploadSerializer, "image/*": OpenApiTypes.BINARY},
+        responses={
+            200: AvatarResultSerializer,
+            400: AVATAR_ERRORS,
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            413: TOO_LARGE,
+            429: THROTTLED,
+        },
+    )
+    def put(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        upload = request.data.get(self.body_file_field)
+        if not isinstance(upload, UploadedFile):
+            raise ValidationError({"avatar": [ValidationError(avatars.NO_IMAGE, code="required")]})
+        avatars.avatar_set(
+            user=user,
+            actor=request.user,
+            image=upload.read(avatars.MAX_BYTES + 1),
+            content_type=upload.content_type,
+            request=request,
+        )
+        return Response(AvatarResultSerializer(user).data)
+
+    @extend_schema(
+        tags=["users"],
+        summary="Remove your picture",
+        parameters=[USERNAME_PARAMETER],
+        description=(
+            "Owner only (and staff, to moderate). Answers the `avatar` shown now: the Gravatar if its owner "
+            "turned it on, else null."
+        ),
+        request=None,
+        responses={
+            200: AvatarResultSerializer,
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            429: THROTTLED,
+        },
+    )
+    def delete(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        avatars.avatar_remove(user=user, actor=request.user, request=request)
+        return Response(AvatarResultSerializer(user).data)
 
 
 # Per-user lists: public, keyset-paged newest first.
