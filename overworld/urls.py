@@ -9,18 +9,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from games import views as games_views
 from overworld.health import HealthView, ReadinessView
 from overworld.media import media_serve
-from users import views as users_views
 
 urlpatterns = [
-    path("api/users/", include("users.urls")),
+    path("api/", include("users.urls")),
     path("api/games/", include("games.urls")),
-    path("api/feed/", users_views.FeedView.as_view(), name="feed"),
     path("api/journal/", games_views.JournalCreateView.as_view(), name="journal-create"),
     path("api/journal/<int:entry_id>/", games_views.JournalEntryView.as_view(), name="journal-entry"),
     # The Azuma account API, at the exact paths its clients already use.
-    path("users", users_views.AzumaRegisterView.as_view(), name="azuma-register"),
-    path("user/login", users_views.AzumaLoginView.as_view(), name="azuma-login"),
-    path("user/update", users_views.AzumaUpdateView.as_view(), name="azuma-update"),
+    path("", include("users.azuma")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
