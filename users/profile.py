@@ -3,8 +3,10 @@ The profile: its shape for every viewer, its cache, and every write that invalid
 
 Shape. `ProfileSerializer` is the profile as anyone sees it. `profile_get` (and `profile_of`, for an
 owner who just edited theirs) add what belongs to the viewer, in `_seen_by` only: to others, whether
-they follow its owner and its owner follows them; to the owner, their e-mail address and whether it
-is verified (from their user row, read with their token, so current).
+they follow its owner and its owner follows them; to the owner, their e-mail address, whether it
+is verified and whether their Gravatar may be shown (from their user row, read with their token, so
+current). The picture (`avatar`, `gravatar`) is on the user row: any change of it saves the user, which
+invalidates the cached profile like any other edit.
 
 Cache. A profile is the most read answer of the API and the same for every viewer but those few
 fields. Its anonymous rendering is cached as encoded JSON (sent unchanged by
@@ -39,7 +41,7 @@ from games.serializers import GameSummarySerializer
 from overworld.renderers import EncodedJSON
 from users.models import Follow, User
 from users.selectors import Profile, user_get_active, user_profile_build
-from users.serializers import EmptyStringAsNullField
+from users.serializers import USE_GRAVATAR_HELP, AvatarField, EmptyStringAsNullField, GravatarField
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,9 @@ class ProfileSerializer(serializers.Serializer):
     bio = EmptyStringAsNullField(source="user.bio")
     location = EmptyStringAsNullField(source="user.location")
     twitter = EmptyStringAsNullField(source="user.twitter")
+    avatar = AvatarField(source="user")
+    gravatar = GravatarField(source="user")
+    use_gravatar = serializers.BooleanField(required=False, help_text=USE_GRAVATAR_HELP)
     date_joined = serializers.DateTimeField(source="user.date_joined")
     played = GameSummaryListField(source="shelves.played")
     liked = GameSummaryListField(source="shelves.liked")
@@ -115,6 +120,7 @@ class ProfileSerializer(serializers.Serializer):
         # What belongs to a viewer is added by _seen_by: the anonymous rendering has none of it.
         data.pop("email", None)
         data.pop("email_verified", None)
+        data.pop("use_gravatar", None)
         data["is_following"] = data["follows_you"] = None
         return data
 
@@ -135,6 +141,8 @@ def _seen_by(profile: dict, viewer: User) -> dict:
         seen[name] = value
         if name == "username":  # where the schema has them
             seen |= {"email": viewer.email, "email_verified": viewer.email_verified}
+        if name == "gravatar":
+            seen["use_gravatar"] = viewer.use_gravatar
     return seen
 
 

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from games.models import GameState
 from games.serializers import GameSummarySerializer
-from users.avatars import avatar_urls
+from users.avatars import avatar_urls, legacy_gravatar_url
 from users.models import USERNAME_MAX_LENGTH, Activity, User
 
 # Bound what a client may make the server hash: long enough for any passphrase.
@@ -69,6 +69,23 @@ class AvatarField(serializers.Field):
         return avatar_urls(user)
 
 
+@extend_schema_field(
+    serializers.URLField(
+        allow_null=True,
+        help_text="The original web client's picture: `avatar.large`, or null.",
+    )
+)
+class GravatarField(AvatarField):
+    def to_representation(self, user):
+        return legacy_gravatar_url(user)
+
+
+USE_GRAVATAR_HELP = (
+    "Only shown to the user: whether, without a picture of their own, their Gravatar (from their e-mail "
+    "address) is shown."
+)
+
+
 class AvatarUploadSerializer(serializers.Serializer):
     avatar = serializers.FileField(
         help_text="A JPEG, PNG, WebP or GIF of at most 5 MiB and 8000 pixels a side."
@@ -80,9 +97,12 @@ class AvatarResultSerializer(serializers.Serializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    avatar = AvatarField()
+    gravatar = GravatarField()
+
     class Meta:
         model = User
-        fields = ["id", "username", "email"]
+        fields = ["id", "username", "email", "avatar", "gravatar"]
         read_only_fields = fields
 
 
@@ -97,6 +117,9 @@ class CurrentUserSerializer(serializers.Serializer):
     location = EmptyStringAsNullField(read_only=True)
     twitter = EmptyStringAsNullField(read_only=True)
     date_joined = serializers.DateTimeField(read_only=True)
+    avatar = AvatarField()
+    gravatar = GravatarField()
+    use_gravatar = serializers.BooleanField(read_only=True, help_text=USE_GRAVATAR_HELP)
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -148,6 +171,21 @@ class ProfileUpdateSerializer(serializers.Serializer):
                 r"^@?[A-Za-z0-9_]{0,15}\Z", "Enter a Twitter handle: up to 15 letters, digits or '_'."
             )
         ],
+    )
+    use_gravatar = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "Show your Gravatar (from your e-mail address) when you have no picture of your own. Off "
+            "until you turn it on: the address's hash is never published without your consent."
+        ),
+    )
+    # The original web client's name for it.
+    refreshAvatar = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "The original web client's: changes nothing; the profile answered carries the picture as it "
+            "is now (your upload, or your Gravatar if you turned it on)."
+        ),
     )
 
 

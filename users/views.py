@@ -376,7 +376,9 @@ PROFILE_UPDATE = extend_schema(
     parameters=[USERNAME_PARAMETER],
     description=(
         "Owner only (POST or PATCH, the same). Any of `username`, `email`, `bio`, `location`, "
-        "`twitter`; other fields are ignored. A new username follows every rule of registration."
+        "`twitter`, `use_gravatar`; other fields are ignored. A new username follows every rule of "
+        "registration. The original client's `refreshAvatar: true` changes nothing: the profile answered "
+        "carries the picture as it is now."
     ),
     request=ProfileUpdateSerializer,
     responses={

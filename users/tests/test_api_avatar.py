@@ -1,5 +1,6 @@
 """PUT and DELETE /api/users/<username>/avatar/: profile pictures through HTTP, stored in files."""
 
+import hashlib
 import io
 import os
 import zipfile
@@ -345,3 +346,67 @@ def test_media_is_not_served_when_serve_media_is_off(put_image, api_client, user
     settings.SERVE_MEDIA = False
 
     assert api_client.get(url).status_code == 404
+
+
+# The profile and the current user (users/profile.py, users/serializers.py).
+
+
+def gravatar_digest(email: str) -> str:
+    return hashlib.sha256(email.lower().encode()).hexdigest()
+
+
+def test_the_cached_profile_changes_with_the_picture(put_image, auth_client, api_client, user):
+    assert api_client.get("/api/users/madeline/").json()["avatar"] is None  # now cached
+
+    urls = put_image(image_file("PNG"), "image/png").json()["avatar"]
+
+    profile = api_client.get("/api/users/madeline/").json()
+    assert (profile["avatar"], profile["gravatar"]) == (urls, urls["large"])
+    assert auth_client.get("/api/users/profile/madeline").json()["avatar"] == urls
+    assert auth_client.get("/api/users/user/").json()["avatar"] == urls
+
+    auth_client.delete(URL)
+
+    assert api_client.get("/api/users/madeline/").json()["avatar"] is None
+
+
+def test_gravatar_only_after_its_owner_turns_it_on(auth_client, api_client, user, other_user):
+    FollowFactory(follower=other_user, followed=user)
+    digest = gravatar_digest(user.email)
+    pages = ["/api/users/madeline/", "/api/users/theo/following/", "/api/users/user/"]
+    for page in pages:
+        assert digest not in auth_client.get(page).content.decode()
+    assert "use_gravatar" not in api_client.get("/api/users/madeline/").json()
+    assert auth_client.get("/api/users/madeline/").json()["use_gravatar"] is False
+
+    response = auth_client.post("/api/users/profile/madeline", {"use_gravatar": True})
+
+    assert response.status_code == 200
+    expected = {
+        "small": f"https://gravatar.com/avatar/{digest}?s=64&d=retro",
+        "large": f"https://gravatar.com/avatar/{digest}?s=256&d=retro",
+    }
+    assert (response.json()["avatar"], response.json()["use_gravatar"]) == (expected, True)
+    profile = api_client.get("/api/users/madeline/").json()
+    assert (profile["avatar"], profile["gravatar"]) == (expected, expected["large"])
+    assert "use_gravatar" not in profile  # the owner's choice is theirs to see
+    assert api_client.get("/api/users/theo/following/").json()["results"][0]["avatar"] == expected
+    current = auth_client.get("/api/users/user/").json()
+    assert (current["gravatar"], current["use_gravatar"]) == (expected["large"], True)
+
+    auth_client.post("/api/users/profile/madeline", {"use_gravatar": False})
+
+    assert api_client.get("/api/users/madeline/").json()["avatar"] is None
+
+
+def test_the_original_clients_refresh_answers_the_picture_as_it_is_and_changes_nothing(
+    put_image, auth_client, user
+):
+    urls = put_image(image_file("PNG"), "image/png").json()["avatar"]
+    before = auth_client.get("/api/users/profile/madeline").json()
+
+    response = auth_client.post("/api/users/profile/madeline", {"refreshAvatar": True}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["gravatar"] == urls["large"]
+    assert response.json() == before
