@@ -187,3 +187,23 @@ def test_pictures_live_in_the_bucket_from_upload_to_account_deletion(
     with django_capture_on_commit_callbacks(execute=True):
         assert auth_client.delete("/api/users/user/", {"password": password}).status_code == 204
     assert stored_keys(s3_bucket) == set()
+
+
+def test_compose_keeps_file_pictures_in_a_volume_the_image_prepares():
+    import yaml
+
+    from overworld.tests.live import BASE_DIR
+
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    assert "media:/app/media" in compose["services"]["web"]["volumes"]
+    assert "media" in compose["volumes"]
+    assert "chown overworld:overworld /app/media" in (BASE_DIR / "Dockerfile").read_text()
+    environment = (BASE_DIR / ".env.example").read_text()
+    for variable in (
+        "DJANGO_MEDIA_ROOT",
+        "DJANGO_MEDIA_URL",
+        "DJANGO_SERVE_MEDIA",
+        "AVATAR_STORAGE_URL",
+        "THROTTLE_AVATAR",
+    ):
+        assert f"{variable}=" in environment
