@@ -40,7 +40,7 @@ from games.models import FavouriteGame, GameState
 from games.serializers import GameSummarySerializer
 from overworld.renderers import EncodedJSON
 from users.models import Follow, User
-from users.selectors import Profile, user_get_active, user_profile_build
+from users.selectors import Profile, profile_build, user_get_active
 from users.serializers import USE_GRAVATAR_HELP, AvatarField, EmptyStringAsNullField, GravatarField
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ class ProfileSerializer(serializers.Serializer):
 
 
 def _render(user: User) -> dict:
-    return ProfileSerializer(user_profile_build(user=user)).data
+    return ProfileSerializer(profile_build(user=user)).data
 
 
 def _seen_by(profile: dict, viewer: User) -> dict:
