@@ -197,6 +197,8 @@ class TokenSerializer(serializers.Serializer):
 
 
 class ExportAccountSerializer(serializers.ModelSerializer):
+    avatar = AvatarField()
+
     class Meta:
         model = User
         fields = [
@@ -208,6 +210,8 @@ class ExportAccountSerializer(serializers.ModelSerializer):
             "bio",
             "location",
             "twitter",
+            "avatar",
+            "use_gravatar",
             "date_joined",
             "last_login",
         ]

@@ -399,6 +399,14 @@ def test_gravatar_only_after_its_owner_turns_it_on(auth_client, api_client, user
     assert api_client.get("/api/users/madeline/").json()["avatar"] is None
 
 
+def test_the_export_holds_the_picture_and_the_gravatar_choice(put_image, auth_client, user):
+    urls = put_image(image_file("PNG"), "image/png").json()["avatar"]
+
+    account = auth_client.get("/api/users/user/export/").json()["account"]
+
+    assert (account["avatar"], account["use_gravatar"]) == (urls, False)
+
+
 def test_the_original_clients_refresh_answers_the_picture_as_it_is_and_changes_nothing(
     put_image, auth_client, user
 ):
