@@ -1,6 +1,7 @@
 """The rules of profile pictures, at the service level (users/avatars.py)."""
 
 import hashlib
+import io
 import logging
 import threading
 
@@ -48,6 +49,17 @@ def test_transparency_is_kept():
 
     assert pictures["large"].mode == "RGBA"
     assert pictures["large"].getpixel((100, 100))[3] == 0
+
+
+def test_a_multi_picture_jpeg_gives_its_first_picture():
+    # Phones write a depth or gain map after the photo, declared by MPF: not a polyglot.
+    output = io.BytesIO()
+    first, second = Image.new("RGB", (300, 200), RED), Image.new("RGB", (300, 200), BLUE)
+    first.save(output, "MPO", save_all=True, append_images=[second])
+
+    large = rendered(output.getvalue(), "image/jpeg")["large"]
+
+    assert large.getpixel((128, 128)) == pytest.approx(RED, abs=12)
 
 
 def test_a_tiny_picture_is_scaled_up_to_each_size():
