@@ -418,3 +418,13 @@ def test_the_original_clients_refresh_answers_the_picture_as_it_is_and_changes_n
     assert response.status_code == 200
     assert response.json()["gravatar"] == urls["large"]
     assert response.json() == before
+
+
+def test_budget_of_an_upload_and_a_removal(put_image, auth_client, user, django_assert_num_queries):
+    put_image(image_file("PNG"), "image/png")
+
+    # token, user, savepoint, the user row locked, its update, release
+    with django_assert_num_queries(6):
+        assert put_image(image_file("PNG"), "image/png").status_code == 200
+    with django_assert_num_queries(6):
+        assert auth_client.delete(URL).status_code == 200
