@@ -45,8 +45,9 @@ class PasswordField(serializers.CharField):
 
 
 class AvatarSerializer(serializers.Serializer):
-    small = serializers.URLField(help_text="64 x 64 pixels (WebP, or a Gravatar).")
-    large = serializers.URLField(help_text="256 x 256 pixels (WebP, or a Gravatar).")
+    # Relative to the API while MEDIA_URL is (its default, /media/): not declared as URIs.
+    small = serializers.CharField(help_text="The URL of 64 x 64 pixels (WebP, or a Gravatar).")
+    large = serializers.CharField(help_text="The URL of 256 x 256 pixels (WebP, or a Gravatar).")
 
 
 @extend_schema_field(
@@ -70,7 +71,7 @@ class AvatarField(serializers.Field):
 
 
 @extend_schema_field(
-    serializers.URLField(
+    serializers.CharField(
         allow_null=True,
         help_text="The original web client's picture: `avatar.large`, or null.",
     )
@@ -179,7 +180,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
             "until you turn it on: the address's hash is never published without your consent."
         ),
     )
-    # The original web client's name for it.
+    # camelCase: the original web client's own name.
     refreshAvatar = serializers.BooleanField(
         required=False,
         help_text=(
