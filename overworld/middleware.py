@@ -57,14 +57,20 @@ class JsonErrorMiddleware:
 class RequestSizeLimitMiddleware:
     """
     Refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 413 before anything reads it. (DRF's
-    parsers read the stream themselves, so Django's own limit would not stop them.)
+    parsers read the stream themselves, so Django's own limit would not stop them.) A view that takes
+    larger bodies (a picture upload) says how large in its class's `request_body_limit`.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Django's as_view() sets view_class; DRF's views are class-based.
+        view_class = getattr(view_func, "view_class", None)
+        limit = getattr(view_class, "request_body_limit", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -74,7 +80,7 @@ class RequestSizeLimitMiddleware:
                 error_body(f"Request body too large: the limit is {limit} bytes.", "request_too_large"),
                 status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             )
-        return self.get_response(request)
+        return None
 
 
 class DependencyUnavailableMiddleware:

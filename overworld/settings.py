@@ -16,6 +16,7 @@ from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from overworld.email_config import email_settings
+from overworld.storage_config import avatar_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -198,9 +199,20 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (profile pictures) on this machine, unless AVATAR_STORAGE_URL names an S3-compatible store
+# (overworld/storage_config.py). MEDIA_URL may be absolute (https://api.example.com/media/): a frontend on
+# another origin (the original web client) uses picture URLs as they come.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+if not MEDIA_URL.endswith("/"):
+    raise ImproperlyConfigured(f"DJANGO_MEDIA_URL must end with a slash, not {MEDIA_URL!r}.")
+# Whether this app serves MEDIA_ROOT at MEDIA_URL itself (the files are its own re-encoded pictures, under
+# random names); off, a reverse proxy or the S3 store serves them. Default: DEBUG.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "avatars": avatar_storage(os.environ, media_root=MEDIA_ROOT, media_url=MEDIA_URL),
 }
 # Without `collectstatic` (development, tests) the files are found where the apps keep them.
 WHITENOISE_USE_FINDERS = True
@@ -245,6 +257,8 @@ REST_FRAMEWORK = {
             "email_address": "5/hour",
             # Game search, popular games and game details, which may call IGDB.
             "catalogue": "120/min",
+            # Profile picture uploads and removals, per user (users/avatars.py).
+            "avatar": "30/hour",
         }.items()
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),

@@ -1,9 +1,14 @@
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from games import views as games_views
 from overworld.health import HealthView, ReadinessView
+from overworld.media import media_serve
 
 # Every API route answers with or without its trailing slash: a client that drops one gets the same
 # answer, not a redirect that loses its POST body (APPEND_SLASH would send one).
@@ -26,4 +31,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", HealthView.as_view(), name="healthz"),
     path("readyz", ReadinessView.as_view(), name="readyz"),
+    # Profile pictures, when this app serves them (SERVE_MEDIA); MEDIA_URL may name another host.
+    re_path(
+        rf"^{re.escape(urlsplit(settings.MEDIA_URL).path.lstrip('/'))}(?P<path>.+)$",
+        media_serve,
+        name="media",
+    ),
 ]

@@ -3,16 +3,18 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Func, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from knox.models import AuthToken
 
 from games.models import GameState
 from overworld.exceptions import TooManyAttemptsError
-from users import security, services
+from users import avatars, security, services
 from users.models import Activity, Follow, User
 
 # Knox's own admin lists token digests; ours never shows them.
@@ -92,10 +94,10 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("is_active", "is_staff", "is_superuser", "email_verified")
     search_fields = ("username", "email")
     ordering = ("-date_joined",)
-    readonly_fields = ("uuid", "date_joined", "last_login", *FOLLOWS_AND_SHELVES)
+    readonly_fields = ("uuid", "date_joined", "last_login", "picture", *FOLLOWS_AND_SHELVES)
     fieldsets = (
         (None, {"fields": ("username", "email", "email_verified", "password", "uuid")}),
-        ("Profile", {"fields": ("bio", "location", "twitter")}),
+        ("Profile", {"fields": ("picture", "use_gravatar", "bio", "location", "twitter")}),
         # Counts and links to the filtered lists, not inlines: the page costs the same for a user with
         # 3,000 followers as for one with none (inlines rendered every row: 3,022 queries, 13.7 s).
         ("Follows and shelves", {"fields": FOLLOWS_AND_SHELVES}),
@@ -107,7 +109,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     # At most TOKEN_LIMIT_PER_USER tokens: a bounded inline.
     inlines = (TokenInline,)
-    actions = ("deactivate", "reactivate", "revoke_tokens", "clear_lockout")
+    actions = ("deactivate", "reactivate", "revoke_tokens", "clear_lockout", "remove_pictures")
 
     def get_queryset(self, request):
         return (
@@ -139,6 +141,48 @@ class UserAdmin(DjangoUserAdmin):
     def shelves_link(self, user):
         count = GameState.objects.filter(user=user).count()
         return _count_link(count, "admin:games_gamestate_changelist", user__id__exact=user.pk)
+
+    @admin.display(description="picture")
+    def picture(self, user):
+        if not user.avatar:
+            return "None uploaded" + (" (shows their Gravatar)" if user.use_gravatar else "")
+        # A button of the change form, posting it to the removal view rather than saving it.
+        return format_html(
+            '<img src="{}" width="128" height="128" alt="The picture of {}"><br>'
+            '<button type="submit" formaction="{}" formmethod="post">Remove this picture</button>',
+            avatars.avatar_urls(user)["large"],
+            user.username,
+            reverse("admin:users_user_remove_picture", args=[user.pk]),
+        )
+
+    def get_urls(self):
+        remove = self.admin_site.admin_view(self.remove_picture_view)
+        return [
+            path("<int:user_id>/remove-picture/", remove, name="users_user_remove_picture"),
+            *super().get_urls(),
+        ]
+
+    def _remove_picture(self, request, user: User) -> None:
+        avatars.avatar_remove(user=user, actor=request.user, request=request)
+        self.log_change(request, user, "Removed the profile picture.")
+
+    def remove_picture_view(self, request, user_id: int):
+        """Moderation: removes a user's picture (security log and the user's admin history say who)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        user = get_object_or_404(User, pk=user_id)
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        self._remove_picture(request, user)
+        self.message_user(request, f"The picture of {user.username} was removed.", messages.SUCCESS)
+        return redirect("admin:users_user_change", user.pk)
+
+    @admin.action(description="Remove the selected users' pictures", permissions=["change"])
+    def remove_pictures(self, request, queryset):
+        users = list(queryset.exclude(avatar=""))
+        for user in users:
+            self._remove_picture(request, user)
+        self.message_user(request, f"{len(users)} picture(s) removed.", messages.SUCCESS)
 
     @admin.action(description="Deactivate the selected users and revoke their tokens")
     def deactivate(self, request, queryset):

@@ -3,9 +3,11 @@ The profile: its shape for every viewer, its cache, and every write that invalid
 
 Shape. `ProfileSerializer` is the profile as anyone sees it. `profile_get` (and `profile_of`, for an
 owner who just edited theirs) add what belongs to the viewer, in `_seen_by`: to others, whether
-they follow its owner and its owner follows them; to the owner, their e-mail address and whether it
-is verified (from their user row, read with their token, so current). On the cached, encoded profile
-`_seen_by_encoded` does the same by splicing those fields into its bytes (a lookup, not a re-encoding).
+they follow its owner and its owner follows them; to the owner, their e-mail address, whether it
+is verified and whether their Gravatar may be shown (from their user row, read with their token, so
+current). On the cached, encoded profile `_seen_by_encoded` does the same by splicing those fields into
+its bytes (a lookup, not a re-encoding). The picture (`avatar`, `gravatar`) is on the user row: any
+change of it saves the user, which invalidates the cached profile like any other edit.
 
 Cache. A profile is the most read answer of the API and the same for every viewer but those few
 fields. Its anonymous rendering is cached as encoded JSON (sent unchanged by
@@ -41,7 +43,7 @@ from games.serializers import GameSummarySerializer
 from overworld.renderers import EncodedJSON
 from users.models import Follow, User
 from users.selectors import Profile, profile_build, user_get_active
-from users.serializers import EmptyStringAsNullField
+from users.serializers import USE_GRAVATAR_HELP, AvatarField, EmptyStringAsNullField, GravatarField
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +71,9 @@ class ProfileSerializer(serializers.Serializer):
     bio = EmptyStringAsNullField(source="user.bio")
     location = EmptyStringAsNullField(source="user.location")
     twitter = EmptyStringAsNullField(source="user.twitter")
+    avatar = AvatarField(source="user")
+    gravatar = GravatarField(source="user")
+    use_gravatar = serializers.BooleanField(required=False, help_text=USE_GRAVATAR_HELP)
     date_joined = serializers.DateTimeField(source="user.date_joined")
     played = GameSummaryListField(source="shelves.played")
     liked = GameSummaryListField(source="shelves.liked")
@@ -117,6 +122,7 @@ class ProfileSerializer(serializers.Serializer):
         # What belongs to a viewer is added by _seen_by: the anonymous rendering has none of it.
         data.pop("email", None)
         data.pop("email_verified", None)
+        data.pop("use_gravatar", None)
         data["is_following"] = data["follows_you"] = None
         return data
 
@@ -137,6 +143,8 @@ def _seen_by(profile: dict, viewer: User) -> dict:
         seen[name] = value
         if name == "username":  # where the schema has them
             seen |= {"email": viewer.email, "email_verified": viewer.email_verified}
+        if name == "gravatar":
+            seen["use_gravatar"] = viewer.use_gravatar
     return seen
 
 
@@ -173,12 +181,18 @@ def _seen_by_encoded(profile: EncodedJSON, owner_id: int, viewer: User) -> Encod
             return EncodedJSON(profile[:at] + flags + profile[at + len(_OTHERS_FIELDS) :])
     else:
         # The owner's e-mail fields go right after their username, where the schema has them.
+        # Their Gravatar consent goes right after `gravatar` (a value never holds `,"` unescaped).
         username = b'"username":' + _json(viewer.username)
         at = profile.find(username)
-        if at != -1:
+        gravatar = profile.find(b'"gravatar":', at)
+        gravatar_end = profile.find(b',"', gravatar) if gravatar != -1 else -1
+        if at != -1 and gravatar_end != -1:
             at += len(username)
             email = b',"email":%s,"email_verified":%s' % (_json(viewer.email), _json(viewer.email_verified))
-            return EncodedJSON(profile[:at] + email + profile[at:])
+            consent = b',"use_gravatar":' + _json(viewer.use_gravatar)
+            return EncodedJSON(
+                profile[:at] + email + profile[at:gravatar_end] + consent + profile[gravatar_end:]
+            )
     # Not where expected (a rendering of another release, a username just changed): the slow way.
     return EncodedJSON.encode(_seen_by(orjson.loads(memoryview(profile)), viewer))
 

@@ -53,7 +53,7 @@ DUPLICATE_USERNAME = "A user with that username already exists."
 DUPLICATE_EMAIL = "A user with that email already exists."
 INVALID_CREDENTIALS = "Incorrect username/password."
 INCORRECT_PASSWORD = "Incorrect password."  # noqa: S105 - a message, not a password
-PROFILE_FIELDS = ("username", "email", "bio", "location", "twitter")
+PROFILE_FIELDS = ("username", "email", "bio", "location", "twitter", "use_gravatar")
 
 
 RESERVED_USERNAME = "This username is reserved."

@@ -22,8 +22,8 @@ def test_followers_newest_first_with_whether_you_follow_them(auth_client, user, 
     assert response.json() == {
         "next": None,
         "results": [
-            {"id": user.id, "username": "madeline", "followed_by_you": False},
-            {"id": other_user.id, "username": "theo", "followed_by_you": True},
+            {"id": user.id, "username": "madeline", "avatar": None, "followed_by_you": False},
+            {"id": other_user.id, "username": "theo", "avatar": None, "followed_by_you": True},
         ],
     }
 
