@@ -173,6 +173,8 @@ OPERATION_IDS = {
     "JournalView.get": "user_journal_list",
     "FavouritesView.get": "favourites_list",
     "FavouritesView.put": "favourites_set",
+    "AvatarView.put": "avatar_set",
+    "AvatarView.delete": "avatar_remove",
     "StatsView.get": "user_stats_retrieve",
     "GameListView.get": "games_list",
     "GameSearchView.get": "games_search",
