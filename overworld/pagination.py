@@ -6,8 +6,8 @@ page is the rows strictly after them. Rows inserted meanwhile, anywhere, neither
 rows off a page, which offset pagination (and DRF's cursor pagination on a non-unique field) can
 do. The ordering must end with a unique field (the id), so that every row has one place.
 
-Cursors are opaque and signed (django.core.signing, with the list's ordering in the salt): only a
-cursor this server issued for this kind of list is read; anything else, or one byte changed, is a 400.
+Cursors are opaque and signed (django.core.signing): only a cursor this server issued, with as many
+values as the list's ordering, is read; anything else, or one byte changed, is a 400.
 So no client-made value (an infinite number, an out-of-range date) ever reaches a query.
 """
 
@@ -32,6 +32,7 @@ CURSOR_PARAM = "cursor"
 PAGE_SIZE_PARAM = "page_size"
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+CURSOR_SALT = "overworld.pagination.cursor"
 
 
 class InvalidCursor(InvalidInput):
@@ -39,14 +40,15 @@ class InvalidCursor(InvalidInput):
         super().__init__({"cursor": ["Invalid cursor: take it from a `next` link."]})
 
 
-def _encode(values: list, salt: str) -> str:
+def encode_cursor(values: list) -> str:
+    """The cursor of a page that starts after the row whose ordering values are `values`."""
     plain = [value.isoformat() if isinstance(value, datetime.date) else value for value in values]
-    return signing.dumps(plain, salt=salt)
+    return signing.dumps(plain, salt=CURSOR_SALT)
 
 
-def _decode(cursor: str, count: int, salt: str) -> list:
+def _decode(cursor: str, count: int) -> list:
     try:
-        values = signing.loads(cursor, salt=salt)
+        values = signing.loads(cursor, salt=CURSOR_SALT)
     except (signing.BadSignature, ValueError, UnicodeDecodeError) as error:
         raise InvalidCursor() from error
     if not isinstance(values, list) or len(values) != count:
@@ -59,10 +61,6 @@ class KeysetPagination(BasePagination):
 
     def __init__(self, ordering: Sequence[str]):
         self.ordering = list(ordering)
-
-    @property
-    def _salt(self) -> str:
-        return "overworld.pagination:" + ",".join(self.ordering)
 
     def _fields(self) -> list[tuple[str, bool]]:
         return [(field.lstrip("-"), field.startswith("-")) for field in self.ordering]
@@ -84,13 +82,22 @@ class KeysetPagination(BasePagination):
             equal_so_far &= Q(**{field: value})
         return condition
 
+    def position(self, request: Request) -> list | None:
+        """
+        The ordering values of the row the requested page starts after (its cursor's), or None on the
+        first page; InvalidCursor for a cursor this paginator did not make. For a selector that must
+        bound its own query by the page (the feed), before paginate_queryset.
+        """
+        cursor = request.query_params.get(CURSOR_PARAM)
+        return _decode(cursor, len(self.ordering)) if cursor else None
+
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
         self.request = request
         queryset = queryset.order_by(*self.ordering)
-        cursor = request.query_params.get(CURSOR_PARAM)
-        if cursor:
+        position = self.position(request)
+        if position is not None:
             try:
-                queryset = queryset.filter(self._after(_decode(cursor, len(self.ordering), self._salt)))
+                queryset = queryset.filter(self._after(position))
             except (TypeError, ValueError, OverflowError, ValidationError) as error:
                 raise InvalidCursor() from error
         size = self.page_size(request)
@@ -111,7 +118,7 @@ class KeysetPagination(BasePagination):
         if not self.has_next:
             return None
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, CURSOR_PARAM, _encode(self.last_values, self._salt))
+        return replace_query_param(url, CURSOR_PARAM, encode_cursor(self.last_values))
 
     def get_paginated_response(self, data) -> Response:
         return Response({"next": self.get_next_link(), "results": data})

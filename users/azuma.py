@@ -19,7 +19,7 @@ from overworld.schema import azuma_error
 from users import selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_MAX_LENGTH, User
-from users.serializers import PasswordField, TokenSerializer
+from users.serializers import PasswordField
 from users.throttling import AccountEditThrottle, AzumaThrottle, LoginThrottle, RegisterThrottle
 from users.views import AnonymousView, never_cached
 
@@ -46,6 +46,13 @@ class AzumaUpdateSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="Needed with a new password, unless this token is from a login less than 10 minutes old.",
+    )
+
+
+class AzumaTokenSerializer(serializers.Serializer):
+    token = serializers.UUIDField(
+        help_text="A token, a UUID as the seed types it: send it as `Authorization: Token <token>` "
+        "(or `Bearer`), to these routes and the Overworld API's alike."
     )
 
 
@@ -117,7 +124,8 @@ class AzumaTokenView(AzumaErrorsMixin, AnonymousView):
     """Register and login: public, answer `{"token"}`, never cached."""
 
     def token_response(self, user: User) -> Response:
-        return never_cached(Response({"token": services.token_create(user=user, request=self.request)}))
+        token = services.token_create(user=user, request=self.request, kind="uuid")
+        return never_cached(Response(AzumaTokenSerializer({"token": token}).data))
 
 
 class AzumaRegisterView(AzumaTokenView):
@@ -129,7 +137,7 @@ class AzumaRegisterView(AzumaTokenView):
         description="Creates an account (`name` is its username) and answers a new token.",
         request=AzumaRegisterSerializer,
         responses={
-            200: TokenSerializer,
+            200: AzumaTokenSerializer,
             400: azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
             409: azuma_error("`ALREADY_EXISTS`: the name or the e-mail is taken."),
             429: azuma_error("`TOO_MANY_REQUESTS`."),
@@ -152,7 +160,7 @@ class AzumaLoginView(AzumaTokenView):
         description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
         request=AzumaLoginSerializer,
         responses={
-            200: TokenSerializer,
+            200: AzumaTokenSerializer,
             400: azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
             403: azuma_error("`FORBIDDEN`: the credentials were incorrect."),
             404: azuma_error("`NOT_FOUND`: no user has this name."),

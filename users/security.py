@@ -85,7 +85,9 @@ def login_attempt_begin(*, request: HttpRequest | None, username: str) -> None:
     security_log.warning(
         "login locked out login=%s client=%s retry_after=%d", username_digest(username), client, remaining
     )
-    raise TooManyAttemptsError("Too many failed logins for this account.", retry_after=math.ceil(remaining))
+    raise TooManyAttemptsError(
+        "Too many failed logins for this account.", retry_after=math.ceil(remaining), code="login_locked"
+    )
 
 
 def login_failure_record(*, request: HttpRequest | None, username: str, user_id: int | None) -> None:

@@ -30,7 +30,7 @@ def test_registration_answers_a_token_at_once_and_mails_a_verification_link(api_
     body = register(api_client, committed)
 
     assert set(body) == {"user", "token"}
-    assert set(body["user"]) == {"id", "username", "email"}
+    assert set(body["user"]) == {"id", "username", "email", "avatar", "gravatar"}
     [message] = mail.outbox
     assert message.to == ["fan@example.com"]
     assert message.subject == "Confirm your e-mail address for Overworld"

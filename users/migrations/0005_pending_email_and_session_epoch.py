@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('users', '0003_email_verified'),
+        ('users', '0004_user_avatar_and_gravatar_consent'),
     ]
 
     operations = [
