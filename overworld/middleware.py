@@ -103,9 +103,9 @@ class NulCharacterMiddleware:
         if "\x00" in request.path_info or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            return JsonResponse({"detail": NUL_IN_URL}, status=HTTPStatus.BAD_REQUEST)
+            return JsonResponse(error_body(NUL_IN_URL, "nul_character"), status=HTTPStatus.BAD_REQUEST)
         if "\x00" in request.META.get("HTTP_AUTHORIZATION", ""):
-            return JsonResponse({"detail": NUL_IN_AUTHORIZATION}, status=HTTPStatus.BAD_REQUEST)
+            return JsonResponse(error_body(NUL_IN_AUTHORIZATION, "nul_character"), status=400)
         return self.get_response(request)
 
 

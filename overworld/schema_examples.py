@@ -55,6 +55,7 @@ EXAMPLES = {
             {
                 **USER,
                 "email_verified": True,
+                "pending_email": None,
                 "bio": "Strawberries only.",
                 "location": None,
                 "twitter": "celeste_fan",

@@ -155,14 +155,17 @@ def test_a_nul_character_in_the_url_is_400_json(api_client, auth_client, db, url
         response = client.get(url)
 
         assert response.status_code == 400
-        assert response.json() == {"detail": "The URL contains a NUL character."}
+        assert response.json() == {"detail": "The URL contains a NUL character.", "code": "nul_character"}
 
 
 def test_a_nul_character_in_the_authorization_header_is_400_json(api_client, user):
     response = api_client.get("/api/users/user/", HTTP_AUTHORIZATION="Token abc\x00def")
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "The Authorization header contains a NUL character."}
+    assert response.json() == {
+        "detail": "The Authorization header contains a NUL character.",
+        "code": "nul_character",
+    }
 
 
 @pytest.mark.parametrize(

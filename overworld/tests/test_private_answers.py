@@ -48,7 +48,7 @@ def test_the_json_404_of_an_unrouted_path_carries_cors_headers(api_client, cors)
     response = api_client.get("/api/no-such-route/", HTTP_ORIGIN=ORIGIN)
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
     assert response["Access-Control-Allow-Origin"] == ORIGIN
 
 
