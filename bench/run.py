@@ -162,6 +162,10 @@ def redis_reachable(url: str) -> bool:
         return False
 
 
+# The server's key, made once per run: the cursors this process builds must carry its signature.
+SERVER_SECRET_KEY = "bench-" + secrets.token_urlsafe(64)
+
+
 def server_environment(args) -> dict[str, str]:
     """
     Production settings (DEBUG off, persistent connections, Redis, INFO logs), but plain HTTP on
@@ -172,12 +176,11 @@ def server_environment(args) -> dict[str, str]:
     env |= {
         "DJANGO_SETTINGS_MODULE": "overworld.settings",
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(64),
+        "DJANGO_SECRET_KEY": SERVER_SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": args.database_url,
         "DATABASE_CONN_MAX_AGE": "600",
-        "NUM_PROXIES": "0",
         "EMAIL_URL": "dummy://",
         "IGDB_CLIENT_ID": "",
         "IGDB_CLIENT_SECRET": "",
@@ -370,7 +373,7 @@ def read_scenarios(
         ids = list(
             feed_list(reader=actors[index], limit=21).order_by("-id").values_list("id", flat=True)[:21]
         )
-        cursor = f"?cursor={encode_cursor([ids[19]])}" if len(ids) > 20 else ""
+        cursor = f"?cursor={encode_cursor([ids[19]], key=SERVER_SECRET_KEY)}" if len(ids) > 20 else ""
         return get(f"/api/feed/{cursor}", tokens[index])
 
     deep = (
@@ -411,7 +414,7 @@ def read_scenarios(
         (
             "followers_deep",
             "The same, a page 4/5 of the way down (its cursor)",
-            [get(f"/api/users/heavy/followers/?cursor={encode_cursor([deep])}")],
+            [get(f"/api/users/heavy/followers/?cursor={encode_cursor([deep], key=SERVER_SECRET_KEY)}")],
         ),
         (
             "shelf_page",

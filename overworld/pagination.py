@@ -40,10 +40,13 @@ class InvalidCursor(InvalidInput):
         super().__init__({"cursor": ["Invalid cursor: take it from a `next` link."]})
 
 
-def encode_cursor(values: list) -> str:
-    """The cursor of a page that starts after the row whose ordering values are `values`."""
+def encode_cursor(values: list, key: str | None = None) -> str:
+    """
+    The cursor of a page that starts after the row whose ordering values are `values`, signed with
+    DJANGO_SECRET_KEY (or `key`: the benchmark builds cursors for a server of another key).
+    """
     plain = [value.isoformat() if isinstance(value, datetime.date) else value for value in values]
-    return signing.dumps(plain, salt=CURSOR_SALT)
+    return signing.dumps(plain, key=key, salt=CURSOR_SALT)
 
 
 def _decode(cursor: str, count: int) -> list:
