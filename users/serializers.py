@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from games.models import GameState
 from games.serializers import GameSummarySerializer
+from users.legacy import gravatar
 from users.models import USERNAME_MAX_LENGTH, Activity, User
 
 # Bound what a client may make the server hash: long enough for any passphrase.
@@ -61,6 +62,12 @@ class CurrentUserSerializer(serializers.Serializer):
     location = EmptyStringAsNullField(read_only=True)
     twitter = EmptyStringAsNullField(read_only=True)
     date_joined = serializers.DateTimeField(read_only=True)
+    gravatar = serializers.SerializerMethodField(
+        help_text="The user's picture as an image URL, for the original web client; null without one."
+    )
+
+    def get_gravatar(self, user) -> str | None:
+        return gravatar(user)
 
 
 class RegisterSerializer(serializers.Serializer):
