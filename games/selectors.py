@@ -6,6 +6,7 @@ import operator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 
@@ -21,7 +22,6 @@ from games.models import (
     JournalEntry,
 )
 from overworld.exceptions import UpstreamError
-from users.models import User
 
 
 def game_list(*, search: str = "") -> QuerySet[Game]:
@@ -53,7 +53,7 @@ def game_get_with_shelf_counts(*, igdb: str) -> Game | None:
     )
 
 
-def game_state_get(*, user: User, igdb: str) -> GameState | None:
+def game_state_get(*, user: AbstractBaseUser, igdb: str) -> GameState | None:
     return GameState.objects.filter(user=user, game__igdb=igdb).first()
 
 
@@ -67,7 +67,7 @@ class Shelves:
     wishlist: list[dict]
 
 
-def user_shelves(*, user: User) -> Shelves:
+def user_shelves(*, user: AbstractBaseUser) -> Shelves:
     """
     The user's four shelves, each newest first, in one query whatever their length. A profile can
     hold thousands of games, so rows are read as values, not model instances, and each game's
@@ -101,16 +101,16 @@ def user_shelves(*, user: User) -> Shelves:
     )
 
 
-def user_shelf_states(*, user: User, shelf: str) -> QuerySet[GameState]:
+def user_shelf_states(*, user: AbstractBaseUser, shelf: str) -> QuerySet[GameState]:
     """The user's games on `shelf`, with each game; page them newest first by `<shelf>_at`."""
     return GameState.objects.filter(user=user, **{shelf: True}).select_related("game")
 
 
-def user_favourites(*, user: User) -> list[Game]:
+def user_favourites(*, user: AbstractBaseUser) -> list[Game]:
     return [favourite.game for favourite in FavouriteGame.objects.filter(user=user).select_related("game")]
 
 
-def journal_entries(*, user: User) -> QuerySet[JournalEntry]:
+def journal_entries(*, user: AbstractBaseUser) -> QuerySet[JournalEntry]:
     """The user's journal, with each entry's game; page it newest first by `played_on`."""
     return JournalEntry.objects.filter(user=user).select_related("game", "user")
 
@@ -129,7 +129,7 @@ class Stats:
     journal_entries_this_year: int
 
 
-def user_stats(*, user: User, year: int) -> Stats:
+def user_stats(*, user: AbstractBaseUser, year: int) -> Stats:
     """A user's numbers, in three queries whatever their size."""
     states = GameState.objects.filter(user=user).aggregate(
         **{shelf: Count("id", filter=Q(**{shelf: True})) for shelf in SHELVES},

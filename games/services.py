@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from games import signals
 from games.igdb import IgdbGame, get_client, parse_igdb_id
 from games.models import FAVOURITES_MAX, SHELVES, FavouriteGame, Game, GameState, JournalEntry
 from overworld.exceptions import ForbiddenError, NotFoundError, UpstreamError
-from users.models import Activity, User
-from users.profile_cache import profiles_changed
-from users.services import activity_record, activity_remove
 
 GAME_METADATA_FIELDS = ("name", "slug", "cover_id", "backdrop_id")
 
@@ -44,7 +44,7 @@ _UNCHANGED = object()
 
 def game_state_update(
     *,
-    user: User,
+    user: AbstractBaseUser,
     igdb: str,
     flags: dict[str, bool],
     metadata: dict | None = None,
@@ -53,7 +53,8 @@ def game_state_update(
     """
     Sets any of the four shelf flags of `user` on the game `igdb`, and its rating (None clears it).
     Idempotent: setting what is already set changes nothing, timestamps included, so a retried
-    request cannot undo itself. Each change shows in the user's activity.
+    request cannot undo itself. Each change is announced (games/signals.py): shelf_changed,
+    rating_changed.
     """
     game = game_get_or_create(igdb=igdb, metadata=metadata)
     unknown = set(flags) - set(SHELVES)
@@ -67,17 +68,11 @@ def game_state_update(
         for shelf, value in flags.items():
             if state.set_shelf(shelf, value, at=now):
                 changed += [shelf, f"{shelf}_at"]
-                if value:
-                    activity_record(actor=user, verb=Activity.Verb.SHELVED, game=game, shelf=shelf)
-                else:
-                    activity_remove(actor=user, verb=Activity.Verb.SHELVED, game=game, shelf=shelf)
+                signals.shelf_changed.send(sender=GameState, user=user, game=game, shelf=shelf, on=value)
         if rating is not _UNCHANGED and rating != state.rating:
             state.rating = rating
             changed.append("rating")
-            # Only the latest rating of a game is news.
-            activity_remove(actor=user, verb=Activity.Verb.RATED, game=game)
-            if rating is not None:
-                activity_record(actor=user, verb=Activity.Verb.RATED, game=game, rating=rating)
+            signals.rating_changed.send(sender=GameState, user=user, game=game, rating=rating)
         if changed:
             state.save(update_fields=[*changed, "updated_at"])
     state.game = game
@@ -87,23 +82,25 @@ def game_state_update(
 JOURNAL_FIELDS = ("played_on", "finished", "platform", "review", "spoilers", "liked", "rating")
 
 
-def journal_entry_create(*, user: User, igdb: str, data: dict, metadata: dict | None = None) -> JournalEntry:
+def journal_entry_create(
+    *, user: AbstractBaseUser, igdb: str, data: dict, metadata: dict | None = None
+) -> JournalEntry:
     """Adds an entry to the user's journal (the game is created from `metadata` on first use)."""
     game = game_get_or_create(igdb=igdb, metadata=metadata)
     with transaction.atomic():
         entry = JournalEntry.objects.create(
             user=user, game=game, **{field: data[field] for field in JOURNAL_FIELDS if field in data}
         )
-        activity_record(actor=user, verb=Activity.Verb.LOGGED, game=game, journal_entry=entry)
+        signals.journal_entry_created.send(sender=JournalEntry, user=user, game=game, entry=entry)
     return entry
 
 
-def _ensure_owner(*, entry: JournalEntry, actor: User) -> None:
+def _ensure_owner(*, entry: JournalEntry, actor: AbstractBaseUser) -> None:
     if entry.user_id != actor.pk:
         raise ForbiddenError("You can only change your own journal.")
 
 
-def journal_entry_update(*, entry: JournalEntry, actor: User, data: dict) -> JournalEntry:
+def journal_entry_update(*, entry: JournalEntry, actor: AbstractBaseUser, data: dict) -> JournalEntry:
     """Edits an entry; only its owner may."""
     _ensure_owner(entry=entry, actor=actor)
     changes = {field: data[field] for field in JOURNAL_FIELDS if field in data}
@@ -114,13 +111,13 @@ def journal_entry_update(*, entry: JournalEntry, actor: User, data: dict) -> Jou
     return entry
 
 
-def journal_entry_delete(*, entry: JournalEntry, actor: User) -> None:
+def journal_entry_delete(*, entry: JournalEntry, actor: AbstractBaseUser) -> None:
     """Deletes an entry (and its event); only its owner may."""
     _ensure_owner(entry=entry, actor=actor)
     entry.delete()
 
 
-def favourites_set(*, user: User, actor: User, igdb_ids: list[str]) -> list[Game]:
+def favourites_set(*, user: AbstractBaseUser, actor: AbstractBaseUser, igdb_ids: list[str]) -> list[Game]:
     """
     Replaces the user's favourite games with `igdb_ids`, in that order (at most five, each a game
     known here). Only the owner may; an empty list clears them.
@@ -137,14 +134,14 @@ def favourites_set(*, user: User, actor: User, igdb_ids: list[str]) -> list[Game
         raise ValidationError({"games": [f"Unknown game(s): {', '.join(unknown)}."]})
     with transaction.atomic():
         # Lock the user's row: two concurrent replacements apply one after the other.
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         FavouriteGame.objects.filter(user=user).delete()
         FavouriteGame.objects.bulk_create(
             FavouriteGame(user=user, game=games[igdb], position=position)
             for position, igdb in enumerate(igdb_ids, start=1)
         )
-        # bulk_create sends no signals: the profile cache is told here.
-        profiles_changed(user.pk)
+        # bulk_create sends no model signals.
+        signals.favourites_changed.send(sender=FavouriteGame, user=user)
     return [games[igdb] for igdb in igdb_ids]
 
 

@@ -1,7 +1,3 @@
-from itertools import groupby
-
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -17,7 +13,6 @@ from games.serializers import (
     CataloguePopularQuerySerializer,
     CatalogueSearchQuerySerializer,
     CatalogueSerializer,
-    FavouritesSerializer,
     GameCatalogueDetailSerializer,
     GameStateSerializer,
     GameStateUpdateSerializer,
@@ -25,11 +20,9 @@ from games.serializers import (
     JournalEntryCreateSerializer,
     JournalEntrySerializer,
     JournalEntryUpdateSerializer,
-    JournalMonthSerializer,
-    ShelfEntrySerializer,
 )
 from overworld.exceptions import NotFoundError
-from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
+from overworld.permissions import HasVerifiedEmail, owner_writes_permissions
 from overworld.schema import (
     BAD_GATEWAY,
     FORBIDDEN,
@@ -40,24 +33,12 @@ from overworld.schema import (
     field_errors,
     path_parameter,
 )
-from users.models import USERNAME_URL_PATTERN
-from users.permissions import HasVerifiedEmail
-from users.selectors import user_get_active
-from users.serializers import StatsSerializer
 
 IGDB_PARAMETER = path_parameter("igdb", IGDB_ID_PATTERN, "The game's IGDB id.")
 UNVERIFIED = OpenApiResponse(
     FORBIDDEN.response,
     description="Only when EMAIL_VERIFICATION_REQUIRED is on: your e-mail address is not verified yet.",
 )
-USERNAME_PARAMETER = path_parameter("username", USERNAME_URL_PATTERN, "A username, in any letter case.")
-
-
-def owner_writes_permissions(request) -> list:
-    """Anyone reads; writing takes a token (and a verified address when the setting asks for one)."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return [AllowAny()]
-    return [IsAuthenticated(), HasVerifiedEmail()]
 
 
 class GamePagination(PageNumberPagination):
@@ -161,67 +142,6 @@ class GameStateView(APIView):
         return Response(GameStateSerializer(state).data)
 
 
-# A user's games, journal, favourites and stats (routed under /api/users/<username>/).
-
-
-class UserGamesView(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        tags=["games"],
-        summary="A user's shelf",
-        description="The games on one of the user's shelves, most recently shelved first.",
-        parameters=[
-            USERNAME_PARAMETER,
-            OpenApiParameter("shelf", str, enum=list(SHELVES), required=True, description="Which shelf."),
-            *KEYSET_PARAMETERS,
-        ],
-        responses={
-            200: paginated(ShelfEntrySerializer),
-            400: field_errors("ShelfError", ["shelf", "cursor"]),
-            404: NOT_FOUND,
-        },
-    )
-    def get(self, request, username: str):
-        user = user_get_active(username=username)
-        shelf = request.query_params.get("shelf", "")
-        if shelf not in SHELVES:
-            raise ValidationError({"shelf": [f"Choose one of: {', '.join(SHELVES)}."]})
-        paginator = KeysetPagination([f"-{shelf}_at", "-id"])
-        states = paginator.paginate_queryset(
-            selectors.user_shelf_states(user=user, shelf=shelf), request, view=self
-        )
-        return paginator.get_paginated_response(
-            ShelfEntrySerializer(states, many=True, context={"shelf": shelf}).data
-        )
-
-
-class JournalView(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        tags=["journal"],
-        summary="A user's journal",
-        description=(
-            "Entries newest first (by the day played), grouped by year and month. A month can continue "
-            "on the next page."
-        ),
-        parameters=[USERNAME_PARAMETER, *KEYSET_PARAMETERS],
-        responses={200: paginated(JournalMonthSerializer), 400: INVALID_CURSOR, 404: NOT_FOUND},
-    )
-    def get(self, request, username: str):
-        user = user_get_active(username=username)
-        paginator = KeysetPagination(["-played_on", "-id"])
-        entries = paginator.paginate_queryset(selectors.journal_entries(user=user), request, view=self)
-        months = [
-            {"year": year, "month": month, "entries": list(group)}
-            for (year, month), group in groupby(
-                entries, key=lambda entry: (entry.played_on.year, entry.played_on.month)
-            )
-        ]
-        return paginator.get_paginated_response(JournalMonthSerializer(months, many=True).data)
-
-
 class JournalCreateView(APIView):
     permission_classes = [IsAuthenticated, HasVerifiedEmail]
 
@@ -291,63 +211,6 @@ class JournalEntryView(APIView):
     def delete(self, request, entry_id: int):
         services.journal_entry_delete(entry=self.entry(entry_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class FavouritesView(APIView):
-    def get_permissions(self):
-        return owner_writes_permissions(self.request)
-
-    @extend_schema(
-        tags=["games"],
-        summary="A user's favourite games",
-        parameters=[USERNAME_PARAMETER],
-        responses={200: GameSummarySerializer(many=True), 404: NOT_FOUND},
-    )
-    def get(self, request, username: str):
-        user = user_get_active(username=username)
-        return Response(GameSummarySerializer(selectors.user_favourites(user=user), many=True).data)
-
-    @extend_schema(
-        tags=["games"],
-        summary="Choose your favourite games",
-        description="Owner only. Replaces the list, in the order given: up to 5 games known here.",
-        parameters=[USERNAME_PARAMETER],
-        request=FavouritesSerializer,
-        responses={
-            200: GameSummarySerializer(many=True),
-            400: field_errors("FavouritesError", ["games"]),
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    def put(self, request, username: str):
-        user = user_get_active(username=username)
-        serializer = FavouritesSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        games = services.favourites_set(
-            user=user, actor=request.user, igdb_ids=serializer.validated_data["games"]
-        )
-        return Response(GameSummarySerializer(games, many=True).data)
-
-
-class StatsView(APIView):
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        tags=["games"],
-        summary="A user's stats",
-        description=(
-            "Games per shelf, distinct games finished per year (from the journal), the rating histogram, "
-            "and journal entries this year."
-        ),
-        parameters=[USERNAME_PARAMETER],
-        responses={200: StatsSerializer, 404: NOT_FOUND},
-    )
-    def get(self, request, username: str):
-        user = user_get_active(username=username)
-        stats = selectors.user_stats(user=user, year=timezone.localdate().year)
-        return Response(StatsSerializer(stats).data)
 
 
 # The catalogue fed by IGDB: search and popular games.

@@ -7,7 +7,6 @@ them onto DRF's error bodies, so no view builds an error response by hand. Djang
 """
 
 import logging
-from http import HTTPStatus
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -116,47 +115,6 @@ def to_api_exception(exc: Exception) -> Exception:
 
 def exception_handler(exc, context):
     return drf_exception_handler(to_api_exception(exc), context)
-
-
-# The Azuma account API answers {"message": CODE, "description": text}. A validation error whose
-# code says more than "invalid" gets its own status: a taken name or e-mail, wrong credentials.
-AZUMA_STATUS_BY_ERROR_CODE = {"unique": 409, "invalid_credentials": 403}
-AZUMA_MESSAGE_BY_STATUS = {409: "ALREADY_EXISTS"}
-
-
-def _azuma_message(status: int) -> str:
-    return AZUMA_MESSAGE_BY_STATUS.get(status) or HTTPStatus(status).phrase.upper().replace(" ", "_")
-
-
-def azuma_exception_handler(exc, context):
-    """
-    The error bodies of the Azuma routes: `{"message", "description"}`, and for a 400 the messages
-    of each invalid field beside them, under the Azuma field names (the view's `azuma_field_names`).
-    """
-    exc = to_api_exception(exc)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if not isinstance(exc, exceptions.ValidationError):
-        response.data = {"message": _azuma_message(response.status_code), "description": str(exc.detail)}
-        return response
-    field_names = getattr(context.get("view"), "azuma_field_names", {})
-    detail = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
-    fields = {field_names.get(field, field): messages for field, messages in detail.items()}
-    for messages in fields.values():
-        for message in messages:
-            status = AZUMA_STATUS_BY_ERROR_CODE.get(getattr(message, "code", None))
-            if status is not None:
-                response.status_code = status
-                response.data = {"message": _azuma_message(status), "description": str(message)}
-                return response
-    described = ", ".join(sorted(field for field in fields if field != api_settings.NON_FIELD_ERRORS_KEY))
-    response.data = {
-        "message": _azuma_message(400),
-        "description": f"Invalid fields: {described}." if described else "Invalid request.",
-        **fields,
-    }
-    return response
 
 
 # --- The database or the cache (Redis) is down: 503 with Retry-After, never a 500 ---

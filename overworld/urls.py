@@ -5,23 +5,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from games import views as games_views
 from overworld.health import HealthView, ReadinessView
 from users import legacy
-from users import views as users_views
 
 urlpatterns = [
     # The original Overworld web client's paths first: where one is also the API's, the client's wins.
     path("api/", include("users.legacy_urls")),
-    path("api/users/", include("users.urls")),
+    path("api/", include("users.urls")),
     path("api/games/", include("games.urls")),
     # The client's game page, by slug and without the trailing slash, after the API's own routes there:
     # /api/games/<igdb>/ (with the slash), /api/games/search and /api/games/trending stay the API's.
     re_path(r"^api/games/(?P<slug>[^/]+)$", legacy.GamePageView.as_view(), name="legacy-game"),
-    path("api/feed/", users_views.FeedView.as_view(), name="feed"),
     path("api/journal/", games_views.JournalCreateView.as_view(), name="journal-create"),
     path("api/journal/<int:entry_id>/", games_views.JournalEntryView.as_view(), name="journal-entry"),
     # The Azuma account API, at the exact paths its clients already use.
-    path("users", users_views.AzumaRegisterView.as_view(), name="azuma-register"),
-    path("user/login", users_views.AzumaLoginView.as_view(), name="azuma-login"),
-    path("user/update", users_views.AzumaUpdateView.as_view(), name="azuma-update"),
+    path("", include("users.azuma")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

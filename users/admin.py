@@ -11,7 +11,6 @@ from games.models import GameState
 from overworld.exceptions import TooManyAttemptsError
 from users import services
 from users.models import Activity, Follow, User
-from users.profile_cache import all_profiles_changed
 
 # Knox's own admin lists token digests; ours never shows them.
 admin.site.unregister(AuthToken)
@@ -149,10 +148,8 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description="Deactivate the selected users and revoke their tokens")
     def deactivate(self, request, queryset):
         users = list(queryset.exclude(pk=request.user.pk))
-        User.objects.filter(pk__in=[user.pk for user in users]).update(is_active=False)
-        # update() sends no signals: their follows vanish from other profiles, cached ones included.
-        all_profiles_changed()
-        AuthToken.objects.filter(user__in=users).delete()
+        for user in users:
+            services.user_deactivate(user=user)
         self.message_user(request, f"{len(users)} user(s) deactivated.", messages.SUCCESS)
 
 

@@ -6,6 +6,8 @@ class UsersConfig(AppConfig):
     name = "users"
 
     def ready(self) -> None:
-        # Registers the OpenAPI description of the token scheme, and the profile cache's invalidation.
+        # Registers the OpenAPI description of the token scheme, the profile cache's invalidation and
+        # the activity events of what games announces.
         import overworld.schema  # noqa: F401
-        import users.profile_cache  # noqa: F401
+        import users.profile
+        import users.receivers  # noqa: F401

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from games.igdb import parse_igdb_id
 from games.models import IGDB_ID_PATTERN, SHELVES, Game, GameState
 from games.serializers import GameSummarySerializer
+from overworld.permissions import HasVerifiedEmail
 from overworld.schema import (
     BAD_GATEWAY,
     NOT_FOUND,
@@ -38,7 +39,6 @@ from overworld.schema import (
     field_errors,
 )
 from users import legacy_services
-from users.permissions import HasVerifiedEmail
 from users.selectors import user_get_active
 
 TAG = "original web client"
@@ -56,15 +56,6 @@ def _schema(summary: str, description: str = "", **kwargs):
 
 
 SLUG_PARAMETER = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The game's IGDB slug.")
-
-
-def gravatar(user) -> str | None:
-    """
-    The image URL the client shows for a user (its `gravatar`, used verbatim as an image's source):
-    None until profile pictures exist (issue 19 makes it the avatar's large URL). The client shows
-    no picture for None.
-    """
-    return None
 
 
 # Shapes. Games come from IGDB (games.igdb.IgdbGame) or from here (Game): the same attribute names.

@@ -1,11 +1,10 @@
 from django.core.validators import RegexValidator
-from drf_spectacular.utils import extend_schema_field
 from knox.models import AuthToken
 from rest_framework import serializers
 
 from games.models import GameState
 from games.serializers import GameSummarySerializer
-from users.legacy import gravatar
+from users.gravatar import gravatar
 from users.models import USERNAME_MAX_LENGTH, Activity, User
 
 # Bound what a client may make the server hash: long enough for any passphrase.
@@ -122,128 +121,8 @@ class ProfileUpdateSerializer(serializers.Serializer):
     )
 
 
-@extend_schema_field(GameSummarySerializer(many=True))
-class GameSummaryListField(serializers.ReadOnlyField):
-    """Games the selector already rendered as GameSummarySerializer would (see games.selectors.Shelves)."""
-
-
-class ProfileSerializer(serializers.Serializer):
-    """
-    A profile as the contract has it. `email` is present only when the viewer is the owner (the
-    context's `show_email`). Profiles are read as the anonymous rendering, cached, with the viewer's
-    fields added by users.profile_cache.as_seen_by, which the tests hold equal to this serializer's
-    answer for each viewer.
-    """
-
-    id = serializers.IntegerField(source="user.id")
-    username = serializers.CharField(source="user.username")
-    email = serializers.EmailField(
-        source="user.email", required=False, help_text="Only shown to the profile's owner."
-    )
-    email_verified = serializers.BooleanField(
-        source="user.email_verified", required=False, help_text="Only shown to the profile's owner."
-    )
-    bio = EmptyStringAsNullField(source="user.bio")
-    location = EmptyStringAsNullField(source="user.location")
-    twitter = EmptyStringAsNullField(source="user.twitter")
-    date_joined = serializers.DateTimeField(source="user.date_joined")
-    played = GameSummaryListField(source="shelves.played")
-    liked = GameSummaryListField(source="shelves.liked")
-    backlog = GameSummaryListField(source="shelves.backlog")
-    wishlist = GameSummaryListField(source="shelves.wishlist")
-    following = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Ids of the users this user follows."
-    )
-    followers = serializers.ListField(
-        child=serializers.IntegerField(), help_text="Ids of the users following this user."
-    )
-    following_count = serializers.SerializerMethodField()
-    followers_count = serializers.SerializerMethodField()
-    played_count = serializers.SerializerMethodField()
-    liked_count = serializers.SerializerMethodField()
-    backlog_count = serializers.SerializerMethodField()
-    wishlist_count = serializers.SerializerMethodField()
-    favourites = GameSummarySerializer(many=True, help_text="Up to 5 favourite games, in the owner's order.")
-    is_following = serializers.SerializerMethodField(
-        help_text="Whether you follow this user; null when anonymous or on your own profile."
-    )
-    follows_you = serializers.SerializerMethodField(
-        help_text="Whether this user follows you; null when anonymous or on your own profile."
-    )
-
-    def get_following_count(self, profile) -> int:
-        return len(profile.following)
-
-    def get_followers_count(self, profile) -> int:
-        return len(profile.followers)
-
-    def get_played_count(self, profile) -> int:
-        return len(profile.shelves.played)
-
-    def get_liked_count(self, profile) -> int:
-        return len(profile.shelves.liked)
-
-    def get_backlog_count(self, profile) -> int:
-        return len(profile.shelves.backlog)
-
-    def get_wishlist_count(self, profile) -> int:
-        return len(profile.shelves.wishlist)
-
-    def _viewer_id(self, profile) -> int | None:
-        viewer = self.context.get("viewer")
-        if viewer is None or not viewer.is_authenticated or viewer.pk == profile.user.pk:
-            return None
-        return viewer.pk
-
-    def get_is_following(self, profile) -> bool | None:
-        viewer_id = self._viewer_id(profile)
-        return None if viewer_id is None else viewer_id in profile.followers
-
-    def get_follows_you(self, profile) -> bool | None:
-        viewer_id = self._viewer_id(profile)
-        return None if viewer_id is None else viewer_id in profile.following
-
-    def to_representation(self, profile):
-        data = super().to_representation(profile)
-        if not self.context.get("show_email"):
-            data.pop("email")
-            data.pop("email_verified")
-        return data
-
-
-# The Azuma account API: `name` is the username.
-
-
-class AzumaRegisterSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=USERNAME_MAX_LENGTH, trim_whitespace=False)
-    email = serializers.EmailField(max_length=254)
-    password = PasswordField()
-
-
-class AzumaLoginSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=254, trim_whitespace=False)
-    password = PasswordField()
-
-
-class AzumaUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(
-        max_length=USERNAME_MAX_LENGTH, required=False, allow_null=True, trim_whitespace=False
-    )
-    password = PasswordField(required=False, allow_null=True)
-
-
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="A token: send it as `Authorization: Token <token>`.")
-
-
-class AzumaUserSerializer(serializers.ModelSerializer):
-    id = serializers.UUIDField(source="uuid", read_only=True, help_text="The account's stable UUID.")
-    name = serializers.CharField(source="username", read_only=True)
-    created_at = serializers.DateTimeField(source="date_joined", read_only=True)
-
-    class Meta:
-        model = User
-        fields = ["id", "name", "created_at"]
 
 
 # The data export: everything stored about the user.

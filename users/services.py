@@ -267,6 +267,14 @@ def user_delete(*, user: User, password: str, request: HttpRequest | None = None
     security.security_log.info("account deleted user=%s client=%s", user_id, security.client_address(request))
 
 
+def user_deactivate(*, user: User) -> None:
+    """Deactivates an account (staff moderation): it can no longer log in, and its tokens are revoked."""
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        AuthToken.objects.filter(user=user).delete()
+
+
 def user_account_update(
     *,
     user: User,

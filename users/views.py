@@ -1,33 +1,46 @@
+"""
+The Overworld users API: accounts and tokens, profiles, follows, every page about a user (their games,
+journal, favourites, stats, activity) and the feed. Each view parses its input, calls one service or
+selector, and serializes the answer. (The Azuma account API is in users/azuma.py.)
+"""
+
+from itertools import groupby
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from overworld.exceptions import NotFoundError, azuma_exception_handler
+from games import selectors as games_selectors
+from games import services as games_services
+from games.models import SHELVES
+from games.serializers import (
+    FavouritesSerializer,
+    GameSummarySerializer,
+    JournalMonthSerializer,
+    ShelfEntrySerializer,
+)
 from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
-from overworld.renderers import EncodedJSON
+from overworld.permissions import HasVerifiedEmail, owner_writes_permissions
 from overworld.schema import (
     FORBIDDEN,
     NOT_FOUND,
     THROTTLED,
     UNAUTHORIZED,
-    azuma_error,
     field_errors,
     path_parameter,
 )
-from users import profile_cache, selectors, services
+from users import profile, selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_URL_PATTERN
-from users.permissions import HasVerifiedEmail
+from users.profile import ProfileSerializer
 from users.serializers import (
     ActivitySerializer,
     AuthResponseSerializer,
-    AzumaLoginSerializer,
-    AzumaRegisterSerializer,
-    AzumaUpdateSerializer,
-    AzumaUserSerializer,
     CurrentUserSerializer,
     DetailSerializer,
     EmailVerifiedSerializer,
@@ -39,16 +52,15 @@ from users.serializers import (
     PasswordConfirmSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetSerializer,
-    ProfileSerializer,
     ProfileUpdateSerializer,
     RegisterSerializer,
+    StatsSerializer,
     TokenSerializer,
     UserListItemSerializer,
     UsernameSerializer,
     UserSerializer,
 )
 from users.throttling import (
-    AzumaThrottle,
     EmailVerifyThrottle,
     LoginThrottle,
     PasswordResetThrottle,
@@ -56,9 +68,7 @@ from users.throttling import (
     RegisterThrottle,
 )
 
-PROFILE_UPDATE_ERRORS = field_errors(
-    "ProfileUpdateError", ["username", "email", "bio", "location", "twitter"]
-)
+USERNAME_PARAMETER = path_parameter("username", USERNAME_URL_PATTERN, "A username, in any letter case.")
 
 
 def never_cached(response: Response) -> Response:
@@ -67,34 +77,25 @@ def never_cached(response: Response) -> Response:
     return response
 
 
-USERNAME_PARAMETER = path_parameter("username", USERNAME_URL_PATTERN, "A username, in any letter case.")
-LOGIN_ERRORS = field_errors(
-    "LoginError",
-    ["username", "password"],
-    description="Incorrect username/password (`non_field_errors`), or a missing field.",
-)
-LOCKED_OUT = OpenApiResponse(
-    THROTTLED.response,
-    description=(
-        "Throttled; or locked: after 5 failed logins for one username from one client within 15 "
-        "minutes, its logins from that client are refused until the window has passed."
-    ),
-)
+class AnonymousView(APIView):
+    """A public view that ignores any token: a stale token header must not stop anyone from using it."""
 
-
-class CredentialsView(APIView):
-    """Base of register and login: public, throttled, answers a user and a fresh token, never cached."""
-
-    # A stale token header must not stop anyone from signing in again.
     authentication_classes = []
     permission_classes = [AllowAny]
+
+
+class TokenIssuingView(AnonymousView):
+    """Register and login: answer the user and a fresh token, never cached."""
 
     def token_response(self, user) -> Response:
         token = services.token_create(user=user, request=self.request)
         return never_cached(Response({"user": UserSerializer(user).data, "token": token}))
 
 
-class RegisterView(CredentialsView):
+# Accounts and tokens.
+
+
+class RegisterView(TokenIssuingView):
     throttle_classes = [RegisterThrottle]
 
     @extend_schema(
@@ -114,7 +115,7 @@ class RegisterView(CredentialsView):
         return self.token_response(user)
 
 
-class LoginView(CredentialsView):
+class LoginView(TokenIssuingView):
     throttle_classes = [LoginThrottle]
 
     @extend_schema(
@@ -124,8 +125,19 @@ class LoginView(CredentialsView):
         request=LoginSerializer,
         responses={
             200: AuthResponseSerializer,
-            400: LOGIN_ERRORS,
-            429: LOCKED_OUT,
+            400: field_errors(
+                "LoginError",
+                ["username", "password"],
+                description="Incorrect username/password (`non_field_errors`), or a missing field.",
+            ),
+            429: OpenApiResponse(
+                THROTTLED.response,
+                description=(
+                    "Throttled; or locked: after 5 failed logins for one username from one client "
+                    "within 15 minutes, its logins from that client are refused until the window has "
+                    "passed."
+                ),
+            ),
         },
     )
     def post(self, request):
@@ -135,16 +147,22 @@ class LoginView(CredentialsView):
         return self.token_response(user)
 
 
+def token_revoking_schema(summary: str, description: str):
+    return extend_schema(
+        tags=["users"],
+        summary=summary,
+        description=description,
+        request=None,
+        responses={204: None, 401: UNAUTHORIZED},
+    )
+
+
 class LogoutView(APIView):
     # Only a token can be revoked: a browsable-API session is not logged out here.
     authentication_classes = [TokenAuthentication]
 
-    @extend_schema(
-        tags=["users"],
-        summary="Log out",
-        description="Revokes the token of this request only; the user's other tokens keep working.",
-        request=None,
-        responses={204: None, 401: UNAUTHORIZED},
+    @token_revoking_schema(
+        "Log out", "Revokes the token of this request only; the user's other tokens keep working."
     )
     def post(self, request):
         services.token_revoke(token=request.auth, request=request)
@@ -154,13 +172,7 @@ class LogoutView(APIView):
 class LogoutAllView(APIView):
     authentication_classes = [TokenAuthentication]
 
-    @extend_schema(
-        tags=["users"],
-        summary="Log out everywhere",
-        description="Revokes every token of the user, this one included.",
-        request=None,
-        responses={204: None, 401: UNAUTHORIZED},
-    )
+    @token_revoking_schema("Log out everywhere", "Revokes every token of the user, this one included.")
     def post(self, request):
         services.token_revoke_all(user=request.user, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -240,311 +252,6 @@ class ExportView(APIView):
         return never_cached(response)
 
 
-class ProfileView(APIView):
-    def get_permissions(self):
-        if self.request.method in ("GET", "HEAD", "OPTIONS"):
-            return [AllowAny()]
-        return [IsAuthenticated(), HasVerifiedEmail()]
-
-    def profile_response(self, username: str) -> Response:
-        # The same for every viewer but for what is theirs (their relationship to its owner; the
-        # owner's e-mail address): served from the cache, kept current by writes (users/profile_cache.py).
-        profile = profile_cache.anonymous_profile(
-            username,
-            lambda user: ProfileSerializer(selectors.user_profile_build(user=user), context={}).data,
-        )
-        viewer = self.request.user
-        if not viewer.is_authenticated:
-            return Response(profile)
-        return Response(EncodedJSON.encode(profile_cache.as_seen_by(profile, viewer)))
-
-    @extend_schema(
-        tags=["users"],
-        summary="Profile",
-        parameters=[USERNAME_PARAMETER],
-        description="Public. `email` is only present when the viewer is the profile's owner.",
-        responses={200: ProfileSerializer, 404: NOT_FOUND},
-    )
-    def get(self, request, username: str):
-        return self.profile_response(username)
-
-    @extend_schema(
-        tags=["users"],
-        summary="Update profile",
-        parameters=[USERNAME_PARAMETER],
-        description=(
-            "Owner only. Any of `username`, `email`, `bio`, `location`, `twitter`; other fields are "
-            "ignored. A new username follows every rule of registration."
-        ),
-        request=ProfileUpdateSerializer,
-        responses={
-            200: ProfileSerializer,
-            400: PROFILE_UPDATE_ERRORS,
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    def post(self, request, username: str):
-        user = selectors.user_get_active(username=username)
-        serializer = ProfileUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_profile_update(user=user, actor=request.user, data=serializer.validated_data)
-        # The owner's own profile, from the user just updated (no second lookup by the new name).
-        profile = selectors.user_profile_build(user=user)
-        return Response(ProfileSerializer(profile, context={"show_email": True, "viewer": request.user}).data)
-
-    @extend_schema(
-        tags=["users"],
-        summary="Update profile (PATCH)",
-        parameters=[USERNAME_PARAMETER],
-        description="The same as POST.",
-        request=ProfileUpdateSerializer,
-        responses={
-            200: ProfileSerializer,
-            400: PROFILE_UPDATE_ERRORS,
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    def patch(self, request, username: str):
-        return self.post(request, username)
-
-
-class FollowView(APIView):
-    permission_classes = [IsAuthenticated, HasVerifiedEmail]
-    following = True
-
-    @extend_schema(
-        tags=["users"],
-        summary="Follow a user",
-        description="Idempotent: following someone you already follow changes nothing.",
-        request=UsernameSerializer,
-        responses={
-            200: FollowResultSerializer,
-            400: field_errors("FollowError", ["username"]),
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    def post(self, request):
-        serializer = UsernameSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        other = selectors.user_get_active(username=serializer.validated_data["username"])
-        if self.following:
-            services.user_follow(follower=request.user, followed=other)
-        else:
-            services.user_unfollow(follower=request.user, followed=other)
-        return Response({"username": other.username, "following": self.following})
-
-
-class UnfollowView(FollowView):
-    following = False
-
-    @extend_schema(
-        tags=["users"],
-        summary="Unfollow a user",
-        description="Unfollowing someone you don't follow changes nothing.",
-        request=UsernameSerializer,
-        responses={
-            200: FollowResultSerializer,
-            400: field_errors("UnfollowError", ["username"]),
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
-    )
-    def post(self, request):
-        return super().post(request)
-
-
-# Per-user lists: public, keyset-paged newest first.
-
-
-class PublicUserListView(APIView):
-    """A public, paged list about the user named in the URL."""
-
-    permission_classes = [AllowAny]
-
-    def page(self, queryset, ordering: list[str]) -> tuple[list, KeysetPagination]:
-        paginator = KeysetPagination(ordering)
-        return paginator.paginate_queryset(queryset, self.request, view=self), paginator
-
-
-class FollowListView(PublicUserListView):
-    direction = "followers"
-
-    def get(self, request, username: str):
-        user = selectors.user_get_active(username=username)
-        if self.direction == "followers":
-            follows, paginator = self.page(selectors.user_followers(user=user), ["-id"])
-            users = [follow.follower for follow in follows]
-        else:
-            follows, paginator = self.page(selectors.user_following(user=user), ["-id"])
-            users = [follow.followed for follow in follows]
-        followed_ids = (
-            selectors.user_followed_ids(viewer=request.user, among=[user.pk for user in users])
-            if request.user.is_authenticated
-            else None
-        )
-        data = UserListItemSerializer(users, many=True, context={"followed_ids": followed_ids}).data
-        return paginator.get_paginated_response(data)
-
-
-FOLLOW_LIST_SCHEMA = {
-    "tags": ["users"],
-    "parameters": [USERNAME_PARAMETER, *KEYSET_PARAMETERS],
-    "responses": {200: paginated(UserListItemSerializer), 400: INVALID_CURSOR, 404: NOT_FOUND},
-}
-
-
-@extend_schema_view(
-    get=extend_schema(summary="Followers", description="Newest follower first.", **FOLLOW_LIST_SCHEMA)
-)
-class FollowersView(FollowListView):
-    direction = "followers"
-
-
-@extend_schema_view(
-    get=extend_schema(
-        summary="Following", description="The users this user follows, newest first.", **FOLLOW_LIST_SCHEMA
-    )
-)
-class FollowingView(FollowListView):
-    direction = "following"
-
-
-class ActivityView(PublicUserListView):
-    @extend_schema(
-        tags=["activity"],
-        summary="A user's activity",
-        description="Their events, newest first: games shelved, ratings, journal entries, follows.",
-        parameters=[USERNAME_PARAMETER, *KEYSET_PARAMETERS],
-        responses={200: paginated(ActivitySerializer), 400: INVALID_CURSOR, 404: NOT_FOUND},
-    )
-    def get(self, request, username: str):
-        user = selectors.user_get_active(username=username)
-        activities, paginator = self.page(selectors.user_activity(user=user), ["-id"])
-        return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)
-
-
-class FeedView(APIView):
-    @extend_schema(
-        tags=["activity"],
-        summary="Your feed",
-        description="The events of everyone you follow, newest first.",
-        parameters=KEYSET_PARAMETERS,
-        responses={200: paginated(ActivitySerializer), 400: INVALID_CURSOR, 401: UNAUTHORIZED},
-    )
-    def get(self, request):
-        paginator = KeysetPagination(["-id"])
-        activities = paginator.paginate_queryset(selectors.user_feed(reader=request.user), request, view=self)
-        return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)
-
-
-# The Azuma account API, at its own paths, over the same accounts, tokens and services.
-
-
-class AzumaView(APIView):
-    """Answers errors as `{"message": CODE, "description"}`; calls `name` what Overworld calls `username`."""
-
-    azuma_field_names = {"username": "name"}
-    authentication_classes = [TokenAuthentication]
-
-    def get_exception_handler(self):
-        return azuma_exception_handler
-
-
-class AzumaRegisterView(AzumaView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [RegisterThrottle, AzumaThrottle]
-
-    @extend_schema(
-        tags=["azuma"],
-        summary="Register User",
-        description="Creates an account (`name` is its username) and answers a new token.",
-        request=AzumaRegisterSerializer,
-        responses={
-            200: TokenSerializer,
-            400: azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
-            409: azuma_error("`ALREADY_EXISTS`: the name or the e-mail is taken."),
-            429: azuma_error("`TOO_MANY_REQUESTS`."),
-        },
-    )
-    def post(self, request):
-        serializer = AzumaRegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        user = services.user_register(username=data["name"], email=data["email"], password=data["password"])
-        return never_cached(Response({"token": services.token_create(user=user, request=request)}))
-
-
-class AzumaLoginView(AzumaView):
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [LoginThrottle, AzumaThrottle]
-
-    @extend_schema(
-        tags=["azuma"],
-        summary="Login User",
-        description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
-        request=AzumaLoginSerializer,
-        responses={
-            200: TokenSerializer,
-            400: azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
-            403: azuma_error("`FORBIDDEN`: the credentials were incorrect."),
-            404: azuma_error("`NOT_FOUND`: no user has this name."),
-            429: azuma_error("`TOO_MANY_REQUESTS`: throttled, or locked after repeated failed logins."),
-        },
-    )
-    def post(self, request):
-        serializer = AzumaLoginSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        name = serializer.validated_data["name"]
-        # The Azuma contract tells an unknown name (404) from a wrong password (403).
-        if not selectors.user_exists(username=name):
-            raise NotFoundError(name)
-        user = services.user_authenticate(
-            request=request, username=name, password=serializer.validated_data["password"]
-        )
-        return never_cached(Response({"token": services.token_create(user=user, request=request)}))
-
-
-class AzumaUpdateView(AzumaView):
-    throttle_classes = [AzumaThrottle]
-
-    @extend_schema(
-        tags=["azuma"],
-        summary="Update User",
-        description=(
-            "A new name and/or password; an empty body changes nothing. A new password ends every "
-            "other token of the user; the one of this request keeps working."
-        ),
-        request=AzumaUpdateSerializer,
-        responses={
-            200: AzumaUserSerializer,
-            400: azuma_error("`BAD_REQUEST`: an invalid name or a weak password, with their messages."),
-            401: azuma_error("`UNAUTHORIZED`: no token, or an invalid one."),
-            409: azuma_error("`ALREADY_EXISTS`: the name is taken."),
-            429: azuma_error("`TOO_MANY_REQUESTS`."),
-        },
-    )
-    def patch(self, request):
-        serializer = AzumaUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_account_update(
-            user=request.user,
-            username=serializer.validated_data.get("name"),
-            password=serializer.validated_data.get("password"),
-            keep_token=request.auth,
-            request=request,
-        )
-        return Response(AzumaUserSerializer(user).data)
-
-
 # Password reset and e-mail verification. The messages leave after the response (users/emails.py).
 
 RESET_LINK_SENT = "If an account has this e-mail address, a link to reset its password was sent to it."
@@ -555,7 +262,7 @@ EMAIL_THROTTLED = OpenApiResponse(
 )
 
 
-class PasswordResetView(CredentialsView):
+class PasswordResetView(AnonymousView):
     throttle_classes = [PasswordResetThrottle]
 
     @extend_schema(
@@ -580,7 +287,7 @@ class PasswordResetView(CredentialsView):
         return never_cached(Response({"detail": RESET_LINK_SENT}, status=status.HTTP_202_ACCEPTED))
 
 
-class PasswordResetConfirmView(CredentialsView):
+class PasswordResetConfirmView(AnonymousView):
     throttle_classes = [PasswordThrottle]
 
     @extend_schema(
@@ -606,7 +313,7 @@ class PasswordResetConfirmView(CredentialsView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class EmailVerifyView(CredentialsView):
+class EmailVerifyView(AnonymousView):
     # The key is the credential: it works on any device, logged in or not.
     throttle_classes = [EmailVerifyThrottle]
 
@@ -652,3 +359,294 @@ class EmailVerificationResendView(APIView):
     def post(self, request):
         services.user_email_verification_send(user=request.user)
         return Response({"detail": VERIFICATION_SENT}, status=status.HTTP_202_ACCEPTED)
+
+
+# The profile (its shape, cache and invalidation: users/profile.py) and follows.
+
+PROFILE_UPDATE = extend_schema(
+    tags=["users"],
+    summary="Update profile",
+    parameters=[USERNAME_PARAMETER],
+    description=(
+        "Owner only (POST or PATCH, the same). Any of `username`, `email`, `bio`, `location`, "
+        "`twitter`; other fields are ignored (the original web client's `refreshAvatar` too). A new "
+        "username follows every rule of registration. The path names your current username, or the "
+        "new one of the body (the original web client posts a rename to it); another user's is a 403."
+    ),
+    request=ProfileUpdateSerializer,
+    responses={
+        200: ProfileSerializer,
+        400: field_errors("ProfileUpdateError", ["username", "email", "bio", "location", "twitter"]),
+        401: UNAUTHORIZED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+    },
+)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["users"],
+        summary="Profile",
+        parameters=[USERNAME_PARAMETER],
+        description="Public. `email` is only present when the viewer is the profile's owner.",
+        responses={200: ProfileSerializer, 404: NOT_FOUND},
+    ),
+    post=PROFILE_UPDATE,
+    patch=PROFILE_UPDATE,
+)
+class ProfileView(APIView):
+    def get_permissions(self):
+        return owner_writes_permissions(self.request)
+
+    def get(self, request, username: str):
+        return Response(profile.profile_get(username=username, viewer=request.user))
+
+    def post(self, request, username: str):
+        serializer = ProfileUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = selectors.user_profile_to_edit(
+            username=username, actor=request.user, new_username=serializer.validated_data.get("username")
+        )
+        user = services.user_profile_update(user=user, actor=request.user, data=serializer.validated_data)
+        return Response(profile.profile_of(user=user))
+
+    def patch(self, request, username: str):
+        return self.post(request, username)
+
+
+def follow_schema(summary: str, description: str, errors_name: str):
+    return extend_schema(
+        tags=["users"],
+        summary=summary,
+        description=description,
+        request=UsernameSerializer,
+        responses={
+            200: FollowResultSerializer,
+            400: field_errors(errors_name, ["username"]),
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+
+
+@extend_schema_view(
+    post=follow_schema(
+        "Follow a user", "Idempotent: following someone you already follow changes nothing.", "FollowError"
+    )
+)
+class FollowView(APIView):
+    permission_classes = [IsAuthenticated, HasVerifiedEmail]
+    following = True
+
+    def post(self, request):
+        serializer = UsernameSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        other = selectors.user_get_active(username=serializer.validated_data["username"])
+        if self.following:
+            services.user_follow(follower=request.user, followed=other)
+        else:
+            services.user_unfollow(follower=request.user, followed=other)
+        return Response({"username": other.username, "following": self.following})
+
+
+@extend_schema_view(
+    post=follow_schema(
+        "Unfollow a user", "Unfollowing someone you don't follow changes nothing.", "UnfollowError"
+    )
+)
+class UnfollowView(FollowView):
+    following = False
+
+
+# The pages about a user: public, most of them keyset-paged lists.
+
+
+def user_page_schema(
+    *, summary: str, description: str, response, tag: str = "users", paged: bool = True, **extra
+):
+    """The schema of a public page about the user named in the path (a keyset-paged list by default)."""
+    parameters = [USERNAME_PARAMETER, *extra.pop("parameters", [])]
+    responses = {200: response, 404: NOT_FOUND}
+    if paged:
+        parameters += KEYSET_PARAMETERS
+        responses |= {200: paginated(response), 400: extra.pop("errors", INVALID_CURSOR)}
+    return extend_schema_view(
+        get=extend_schema(
+            tags=[tag], summary=summary, description=description, parameters=parameters, responses=responses
+        )
+    )
+
+
+class UserPageView(APIView):
+    """A public page about the user named in the URL."""
+
+    permission_classes = [AllowAny]
+
+    def page(self, queryset, ordering: list[str]) -> tuple[list, KeysetPagination]:
+        paginator = KeysetPagination(ordering)
+        return paginator.paginate_queryset(queryset, self.request, view=self), paginator
+
+
+class FollowListView(UserPageView):
+    direction = "followers"
+
+    def get(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        if self.direction == "followers":
+            follows, paginator = self.page(selectors.user_followers(user=user), ["-id"])
+            users = [follow.follower for follow in follows]
+        else:
+            follows, paginator = self.page(selectors.user_following(user=user), ["-id"])
+            users = [follow.followed for follow in follows]
+        followed_ids = (
+            selectors.user_followed_ids(viewer=request.user, among=[user.pk for user in users])
+            if request.user.is_authenticated
+            else None
+        )
+        data = UserListItemSerializer(users, many=True, context={"followed_ids": followed_ids}).data
+        return paginator.get_paginated_response(data)
+
+
+@user_page_schema(summary="Followers", description="Newest follower first.", response=UserListItemSerializer)
+class FollowersView(FollowListView):
+    direction = "followers"
+
+
+@user_page_schema(
+    summary="Following",
+    description="The users this user follows, newest first.",
+    response=UserListItemSerializer,
+)
+class FollowingView(FollowListView):
+    direction = "following"
+
+
+@user_page_schema(
+    tag="activity",
+    summary="A user's activity",
+    description="Their events, newest first: games shelved, ratings, journal entries, follows.",
+    response=ActivitySerializer,
+)
+class ActivityView(UserPageView):
+    def get(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        activities, paginator = self.page(selectors.user_activity(user=user), ["-id"])
+        return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)
+
+
+@user_page_schema(
+    tag="games",
+    summary="A user's shelf",
+    description="The games on one of the user's shelves, most recently shelved first.",
+    response=ShelfEntrySerializer,
+    parameters=[
+        OpenApiParameter("shelf", str, enum=list(SHELVES), required=True, description="Which shelf.")
+    ],
+    errors=field_errors("ShelfError", ["shelf", "cursor"]),
+)
+class UserGamesView(UserPageView):
+    def get(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        shelf = request.query_params.get("shelf", "")
+        if shelf not in SHELVES:
+            raise ValidationError({"shelf": [f"Choose one of: {', '.join(SHELVES)}."]})
+        states, paginator = self.page(
+            games_selectors.user_shelf_states(user=user, shelf=shelf), [f"-{shelf}_at", "-id"]
+        )
+        return paginator.get_paginated_response(
+            ShelfEntrySerializer(states, many=True, context={"shelf": shelf}).data
+        )
+
+
+@user_page_schema(
+    tag="journal",
+    summary="A user's journal",
+    description=(
+        "Entries newest first (by the day played), grouped by year and month. A month can continue "
+        "on the next page."
+    ),
+    response=JournalMonthSerializer,
+)
+class JournalView(UserPageView):
+    def get(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        entries, paginator = self.page(games_selectors.journal_entries(user=user), ["-played_on", "-id"])
+        months = [
+            {"year": year, "month": month, "entries": list(group)}
+            for (year, month), group in groupby(
+                entries, key=lambda entry: (entry.played_on.year, entry.played_on.month)
+            )
+        ]
+        return paginator.get_paginated_response(JournalMonthSerializer(months, many=True).data)
+
+
+@user_page_schema(
+    tag="games",
+    summary="A user's stats",
+    description=(
+        "Games per shelf, distinct games finished per year (from the journal), the rating histogram, "
+        "and journal entries this year."
+    ),
+    response=StatsSerializer,
+    paged=False,
+)
+class StatsView(UserPageView):
+    def get(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        stats = games_selectors.user_stats(user=user, year=timezone.localdate().year)
+        return Response(StatsSerializer(stats).data)
+
+
+@user_page_schema(
+    tag="games",
+    summary="A user's favourite games",
+    description="Up to 5 games, in the owner's order.",
+    response=GameSummarySerializer(many=True),
+    paged=False,
+)
+class FavouritesView(APIView):
+    def get_permissions(self):
+        return owner_writes_permissions(self.request)
+
+    def get(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        return Response(GameSummarySerializer(games_selectors.user_favourites(user=user), many=True).data)
+
+    @extend_schema(
+        tags=["games"],
+        summary="Choose your favourite games",
+        description="Owner only. Replaces the list, in the order given: up to 5 games known here.",
+        parameters=[USERNAME_PARAMETER],
+        request=FavouritesSerializer,
+        responses={
+            200: GameSummarySerializer(many=True),
+            400: field_errors("FavouritesError", ["games"]),
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def put(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        serializer = FavouritesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        games = games_services.favourites_set(
+            user=user, actor=request.user, igdb_ids=serializer.validated_data["games"]
+        )
+        return Response(GameSummarySerializer(games, many=True).data)
+
+
+class FeedView(APIView):
+    @extend_schema(
+        tags=["activity"],
+        summary="Your feed",
+        description="The events of everyone you follow, newest first.",
+        parameters=KEYSET_PARAMETERS,
+        responses={200: paginated(ActivitySerializer), 400: INVALID_CURSOR, 401: UNAUTHORIZED},
+    )
+    def get(self, request):
+        paginator = KeysetPagination(["-id"])
+        activities = paginator.paginate_queryset(selectors.user_feed(reader=request.user), request, view=self)
+        return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)

@@ -15,12 +15,12 @@ def test_unknown_url_is_json_404(client, debug):
 
 
 def test_unhandled_exception_is_json_500_without_a_trace(client, user, monkeypatch):
-    from users import views
+    from users import profile
 
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(views.selectors, "user_profile_build", explode)
+    monkeypatch.setattr(profile, "user_profile_build", explode)
     client.raise_request_exception = False
 
     response = client.get("/api/users/madeline")

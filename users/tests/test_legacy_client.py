@@ -535,6 +535,99 @@ def test_empty_lists_are_lists(api_client, user):
     assert api_client.get("/api/actions/journal/?username=madeline&limit=10").json() == []
 
 
+# 20, 26, 27: the profile (the seed's route, with the client's additive keys).
+
+LIST_KEYS = ("played", "liked", "backlog", "wishlist", "followers", "following", "favorites")
+
+
+def test_profile_anonymous_has_lists_favorites_and_gravatar(api_client, auth_client, user):
+    auth_client.post("/api/actions/favorites/add/", CELESTE_REF, format="json")
+    auth_client.post("/api/actions/log/", CELESTE_REF, format="json")
+
+    response = api_client.get("/api/users/profile/madeline")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert all(isinstance(body[key], list) for key in LIST_KEYS)
+    assert [game["igdb"] for game in body["favorites"]] == ["26226"]
+    assert body["favorites"] == body["favourites"]
+    assert body["played"][0]["cover_id"] == "co1rgi"
+    assert "gravatar" in body
+    assert body["me"] is None
+    assert not body["followingUser"]
+
+
+def test_profile_as_its_owner_and_as_a_follower(auth_client, user, other_user):
+    own = auth_client.get("/api/users/profile/madeline").json()
+    assert own["me"] == {"id": user.pk, "username": "madeline"}
+    assert own["followingUser"] is False
+
+    other = auth_client.get("/api/users/profile/theo").json()
+    assert other["me"]["username"] == "madeline"
+    assert other["followingUser"] is False
+
+    auth_client.post("/api/users/follow/", {"username": "theo"}, format="json")
+
+    assert auth_client.get("/api/users/profile/theo").json()["followingUser"] is True
+    # The seed's paths keep their shape, with the same additive keys.
+    assert auth_client.get("/api/users/theo").json()["followingUser"] is True
+
+
+def test_profile_edit_from_the_settings_page_renames_at_the_new_name(auth_client, user):
+    body = {
+        "username": "madeline2",
+        "email": "m2@example.com",
+        "location": "Summit",
+        "twitter": None,
+        "bio": None,
+    }
+
+    response = auth_client.post("/api/users/profile/madeline2", body, format="json")
+
+    assert response.status_code == 200
+    profile = response.json()
+    assert (profile["username"], profile["location"], profile["email"]) == (
+        "madeline2",
+        "Summit",
+        "m2@example.com",
+    )
+    assert isinstance(profile["favorites"], list)
+    assert "gravatar" in profile
+    assert profile["me"]["username"] == "madeline2"
+    user.refresh_from_db()
+    assert user.username == "madeline2"
+    # The current name works too.
+    assert (
+        auth_client.post("/api/users/profile/madeline2", {"bio": "Climbing."}, format="json").status_code
+        == 200
+    )
+
+
+def test_profile_edit_at_another_users_name_is_a_403_and_at_no_ones_a_404(auth_client, other_user):
+    assert auth_client.post("/api/users/profile/theo", {"bio": "x"}, format="json").status_code == 403
+    taken = auth_client.post("/api/users/profile/theo", {"username": "theo"}, format="json")
+    assert taken.status_code == 403
+    assert auth_client.post("/api/users/profile/nobody", {"bio": "x"}, format="json").status_code == 404
+
+
+def test_refresh_avatar_changes_nothing(auth_client, user):
+    before = auth_client.get("/api/users/profile/madeline").json()
+
+    response = auth_client.post("/api/users/profile/madeline", {"refreshAvatar": True}, format="json")
+
+    assert response.status_code == 200
+    assert response.json() == before
+
+
+def test_at_most_five_favorites_on_the_profile(auth_client, user):
+    for number in range(5):
+        auth_client.post(
+            "/api/actions/favorites/add/", {"igdb": 700 + number, "name": f"G{number}"}, format="json"
+        )
+
+    assert len(auth_client.get("/api/users/profile/madeline").json()["favorites"]) == 5
+
+
 # 24, 25: follow and unfollow (the seed's routes).
 
 

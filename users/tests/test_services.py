@@ -101,12 +101,13 @@ def test_login_with_unknown_user_and_wrong_password_are_alike(user):
 
 
 def test_every_route_under_api_users_is_a_reserved_username():
-    users_urls = next(
-        pattern for pattern in get_resolver().url_patterns if str(pattern.pattern) == "api/users/"
-    )
+    api_urls = next(pattern for pattern in get_resolver().url_patterns if str(pattern.pattern) == "api/")
     first_segments = set()
-    for pattern in users_urls.url_patterns:
-        segment = str(pattern.pattern).lstrip("^").split("/")[0]
+    for pattern in api_urls.url_patterns:
+        route = str(pattern.pattern).lstrip("^")
+        if not route.startswith("users/"):
+            continue
+        segment = route.split("/")[1]
         if not segment.startswith("(?P<"):
             first_segments.add(segment)
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 
 EMAIL_NOT_VERIFIED = "Verify your e-mail address first."
 
@@ -19,3 +19,10 @@ class HasVerifiedEmail(BasePermission):
             return True
         user = request.user
         return not user.is_authenticated or user.email_verified
+
+
+def owner_writes_permissions(request) -> list[BasePermission]:
+    """Anyone reads; writing takes a token (and a verified address when the setting asks for one)."""
+    if request.method in SAFE_METHODS:
+        return [AllowAny()]
+    return [IsAuthenticated(), HasVerifiedEmail()]

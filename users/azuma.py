@@ -1,0 +1,206 @@
+"""
+The Azuma account API (seed 000), at the exact paths its clients already use, over the same accounts,
+tokens and services as the Overworld API. It calls `name` what Overworld calls `username`, and answers
+errors as `{"message": CODE, "description"}`.
+"""
+
+from http import HTTPStatus
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from overworld.exceptions import NotFoundError, to_api_exception
+from overworld.schema import azuma_error
+from users import selectors, services
+from users.authentication import TokenAuthentication
+from users.models import USERNAME_MAX_LENGTH, User
+from users.serializers import PasswordField, TokenSerializer
+from users.throttling import AzumaThrottle, LoginThrottle, RegisterThrottle
+from users.views import AnonymousView, never_cached
+
+# Serializers: the seed's bodies.
+
+
+class AzumaRegisterSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=USERNAME_MAX_LENGTH, trim_whitespace=False)
+    email = serializers.EmailField(max_length=254)
+    password = PasswordField()
+
+
+class AzumaLoginSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=254, trim_whitespace=False)
+    password = PasswordField()
+
+
+class AzumaUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=USERNAME_MAX_LENGTH, required=False, allow_null=True, trim_whitespace=False
+    )
+    password = PasswordField(required=False, allow_null=True)
+
+
+class AzumaUserSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True, help_text="The account's stable UUID.")
+    name = serializers.CharField(source="username", read_only=True)
+    created_at = serializers.DateTimeField(source="date_joined", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "created_at"]
+
+
+# Errors: `{"message": CODE, "description": text}`. A validation error whose code says more than
+# "invalid" gets its own status: a taken name or e-mail, wrong credentials.
+
+STATUS_BY_ERROR_CODE = {"unique": 409, "invalid_credentials": 403}
+MESSAGE_BY_STATUS = {409: "ALREADY_EXISTS"}
+# Overworld's field names as Azuma calls them.
+FIELD_NAMES = {"username": "name"}
+
+
+def _message(status: int) -> str:
+    return MESSAGE_BY_STATUS.get(status) or HTTPStatus(status).phrase.upper().replace(" ", "_")
+
+
+def azuma_exception_handler(exc, context):
+    """
+    The error bodies of the Azuma routes: `{"message", "description"}`, and for a 400 the messages
+    of each invalid field beside them, under the Azuma field names.
+    """
+    exc = to_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if not isinstance(exc, exceptions.ValidationError):
+        response.data = {"message": _message(response.status_code), "description": str(exc.detail)}
+        return response
+    detail = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
+    fields = {FIELD_NAMES.get(field, field): messages for field, messages in detail.items()}
+    for messages in fields.values():
+        for message in messages:
+            status = STATUS_BY_ERROR_CODE.get(getattr(message, "code", None))
+            if status is not None:
+                response.status_code = status
+                response.data = {"message": _message(status), "description": str(message)}
+                return response
+    described = ", ".join(sorted(field for field in fields if field != api_settings.NON_FIELD_ERRORS_KEY))
+    response.data = {
+        "message": _message(400),
+        "description": f"Invalid fields: {described}." if described else "Invalid request.",
+        **fields,
+    }
+    return response
+
+
+# Views.
+
+
+class AzumaErrorsMixin:
+    def get_exception_handler(self):
+        return azuma_exception_handler
+
+
+class AzumaTokenView(AzumaErrorsMixin, AnonymousView):
+    """Register and login: public, answer `{"token"}`, never cached."""
+
+    def token_response(self, user: User) -> Response:
+        return never_cached(Response({"token": services.token_create(user=user, request=self.request)}))
+
+
+class AzumaRegisterView(AzumaTokenView):
+    throttle_classes = [RegisterThrottle, AzumaThrottle]
+
+    @extend_schema(
+        tags=["azuma"],
+        summary="Register User",
+        description="Creates an account (`name` is its username) and answers a new token.",
+        request=AzumaRegisterSerializer,
+        responses={
+            200: TokenSerializer,
+            400: azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
+            409: azuma_error("`ALREADY_EXISTS`: the name or the e-mail is taken."),
+            429: azuma_error("`TOO_MANY_REQUESTS`."),
+        },
+    )
+    def post(self, request):
+        serializer = AzumaRegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = services.user_register(username=data["name"], email=data["email"], password=data["password"])
+        return self.token_response(user)
+
+
+class AzumaLoginView(AzumaTokenView):
+    throttle_classes = [LoginThrottle, AzumaThrottle]
+
+    @extend_schema(
+        tags=["azuma"],
+        summary="Login User",
+        description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
+        request=AzumaLoginSerializer,
+        responses={
+            200: TokenSerializer,
+            400: azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
+            403: azuma_error("`FORBIDDEN`: the credentials were incorrect."),
+            404: azuma_error("`NOT_FOUND`: no user has this name."),
+            429: azuma_error("`TOO_MANY_REQUESTS`: throttled, or locked after repeated failed logins."),
+        },
+    )
+    def post(self, request):
+        serializer = AzumaLoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        name = serializer.validated_data["name"]
+        # The Azuma contract tells an unknown name (404) from a wrong password (403).
+        if not selectors.user_exists(username=name):
+            raise NotFoundError(name)
+        user = services.user_authenticate(
+            request=request, username=name, password=serializer.validated_data["password"]
+        )
+        return self.token_response(user)
+
+
+class AzumaUpdateView(AzumaErrorsMixin, APIView):
+    # Tokens only: the browsable API's session does not reach the Azuma routes.
+    authentication_classes = [TokenAuthentication]
+    throttle_classes = [AzumaThrottle]
+
+    @extend_schema(
+        tags=["azuma"],
+        summary="Update User",
+        description=(
+            "A new name and/or password; an empty body changes nothing. A new password ends every "
+            "other token of the user; the one of this request keeps working."
+        ),
+        request=AzumaUpdateSerializer,
+        responses={
+            200: AzumaUserSerializer,
+            400: azuma_error("`BAD_REQUEST`: an invalid name or a weak password, with their messages."),
+            401: azuma_error("`UNAUTHORIZED`: no token, or an invalid one."),
+            409: azuma_error("`ALREADY_EXISTS`: the name is taken."),
+            429: azuma_error("`TOO_MANY_REQUESTS`."),
+        },
+    )
+    def patch(self, request):
+        serializer = AzumaUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_account_update(
+            user=request.user,
+            username=serializer.validated_data.get("name"),
+            password=serializer.validated_data.get("password"),
+            keep_token=request.auth,
+            request=request,
+        )
+        return Response(AzumaUserSerializer(user).data)
+
+
+# The seed's own paths, without a trailing slash.
+urlpatterns = [
+    path("users", AzumaRegisterView.as_view(), name="azuma-register"),
+    path("user/login", AzumaLoginView.as_view(), name="azuma-login"),
+    path("user/update", AzumaUpdateView.as_view(), name="azuma-update"),
+]

@@ -1,0 +1,292 @@
+"""
+The profile: its shape for every viewer, its cache, and every write that invalidates it.
+
+Shape. `ProfileSerializer` is the profile as anyone sees it. `profile_get` (and `profile_of`, for an
+owner who just edited theirs) add what belongs to the viewer, in `_seen_by` only: to others, whether
+they follow its owner and its owner follows them; to the owner, their e-mail address and whether it
+is verified (from their user row, read with their token, so current).
+
+Cache. A profile is the most read answer of the API and the same for every viewer but those few
+fields. Its anonymous rendering is cached as encoded JSON (sent unchanged by
+overworld.renderers.JSONRenderer), stamped with two versions: the user's (bumped by any write to the
+user, their shelves, their follows either way, their favourites) and a global epoch (bumped by what
+changes many profiles at once: a game's summary, a user deactivated, reactivated or deleted). A stamp
+that no longer matches is a miss, so no write ever waits for, or depends on, finding the entries to
+delete. The cache is an accelerator, never a dependency: when it fails, the profile is built from the
+database. An entry also expires after PROFILE_CACHE_SECONDS, which bounds how stale it can be if a
+version bump was lost while the cache was down; 0 turns the cache off.
+
+Invalidation. The receivers at the end of this module are every way a profile changes: users' and
+follows' model signals, shelves' and favourites' model signals, and the games app's announcements
+(games/signals.py). No other module touches the cache.
+"""
+
+import logging
+import uuid
+
+import orjson
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from games import signals as games_signals
+from games.models import FavouriteGame, GameState
+from games.serializers import GameSummarySerializer
+from overworld.renderers import EncodedJSON
+from users.gravatar import gravatar
+from users.models import Follow, User
+from users.selectors import Profile, user_get_active, user_profile_build
+from users.serializers import EmptyStringAsNullField
+
+logger = logging.getLogger(__name__)
+
+
+@extend_schema_field(GameSummarySerializer(many=True))
+class GameSummaryListField(serializers.ReadOnlyField):
+    """Games the selector already rendered as GameSummarySerializer would (see games.selectors.Shelves)."""
+
+
+OWNER_ONLY = "Only shown to the profile's owner."
+OTHERS_ONLY = "Whether you follow this user; null when anonymous or on your own profile."
+
+
+class ProfileSerializer(serializers.Serializer):
+    """
+    A profile as the contract has it, as anyone sees it: `email` and `email_verified` are declared for
+    the schema and filled for the owner only, `is_following` and `follows_you` for other signed-in
+    viewers only (see `_seen_by`).
+    """
+
+    id = serializers.IntegerField(source="user.id")
+    username = serializers.CharField(source="user.username")
+    email = serializers.EmailField(required=False, help_text=OWNER_ONLY)
+    email_verified = serializers.BooleanField(required=False, help_text=OWNER_ONLY)
+    bio = EmptyStringAsNullField(source="user.bio")
+    location = EmptyStringAsNullField(source="user.location")
+    twitter = EmptyStringAsNullField(source="user.twitter")
+    date_joined = serializers.DateTimeField(source="user.date_joined")
+    played = GameSummaryListField(source="shelves.played")
+    liked = GameSummaryListField(source="shelves.liked")
+    backlog = GameSummaryListField(source="shelves.backlog")
+    wishlist = GameSummaryListField(source="shelves.wishlist")
+    following = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the users this user follows."
+    )
+    followers = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the users following this user."
+    )
+    following_count = serializers.SerializerMethodField()
+    followers_count = serializers.SerializerMethodField()
+    played_count = serializers.SerializerMethodField()
+    liked_count = serializers.SerializerMethodField()
+    backlog_count = serializers.SerializerMethodField()
+    wishlist_count = serializers.SerializerMethodField()
+    favourites = GameSummarySerializer(many=True, help_text="Up to 5 favourite games, in the owner's order.")
+    # The original web client's names (users/legacy.py): additive keys of the seed's profile.
+    favorites = GameSummarySerializer(
+        source="favourites", many=True, help_text="`favourites`, under the original web client's name."
+    )
+    gravatar = serializers.SerializerMethodField(
+        help_text="The user's picture as an image URL, for the original web client; null without one."
+    )
+    me = inline_serializer(
+        "ProfileViewer",
+        {"id": serializers.IntegerField(), "username": serializers.CharField()},
+        allow_null=True,
+        default=None,
+        help_text="You, when signed in (the original web client's Edit and Follow buttons); else null.",
+    )
+    followingUser = serializers.BooleanField(
+        allow_null=True,
+        default=None,
+        help_text="`is_following` under the original web client's name (false on your own profile).",
+    )
+    is_following = serializers.BooleanField(allow_null=True, default=None, help_text=OTHERS_ONLY)
+    follows_you = serializers.BooleanField(
+        allow_null=True,
+        default=None,
+        help_text="Whether this user follows you; null when anonymous or on your own profile.",
+    )
+
+    def get_following_count(self, profile: Profile) -> int:
+        return len(profile.following)
+
+    def get_followers_count(self, profile: Profile) -> int:
+        return len(profile.followers)
+
+    def get_played_count(self, profile: Profile) -> int:
+        return len(profile.shelves.played)
+
+    def get_liked_count(self, profile: Profile) -> int:
+        return len(profile.shelves.liked)
+
+    def get_backlog_count(self, profile: Profile) -> int:
+        return len(profile.shelves.backlog)
+
+    def get_wishlist_count(self, profile: Profile) -> int:
+        return len(profile.shelves.wishlist)
+
+    def get_gravatar(self, profile: Profile) -> str | None:
+        return gravatar(profile.user)
+
+    def to_representation(self, profile: Profile) -> dict:
+        data = super().to_representation(profile)
+        # What belongs to a viewer is added by _seen_by: the anonymous rendering has none of it.
+        data.pop("email", None)
+        data.pop("email_verified", None)
+        data["is_following"] = data["follows_you"] = data["me"] = data["followingUser"] = None
+        return data
+
+
+def _render(user: User) -> dict:
+    return ProfileSerializer(user_profile_build(user=user)).data
+
+
+def _seen_by(profile: dict, viewer: User) -> dict:
+    """The anonymous `profile` as `viewer`, signed in, sees it."""
+    me = {"id": viewer.pk, "username": viewer.username}
+    if profile["id"] != viewer.pk:
+        is_following = viewer.pk in profile["followers"]
+        return profile | {
+            "is_following": is_following,
+            "follows_you": viewer.pk in profile["following"],
+            "me": me,
+            "followingUser": is_following,
+        }
+    seen = {}
+    for name, value in profile.items():
+        seen[name] = value
+        if name == "username":  # where the schema has them
+            seen |= {"email": viewer.email, "email_verified": viewer.email_verified}
+    return seen | {"me": me, "followingUser": False}
+
+
+def profile_get(*, username: str, viewer) -> EncodedJSON:
+    """
+    The profile of the active user `username` (NotFoundError when there is none) as `viewer` (signed
+    in or anonymous) sees it, encoded: from the cache when it is current.
+    """
+    profile = _anonymous_profile(username)
+    if not viewer.is_authenticated:
+        return profile
+    return EncodedJSON.encode(_seen_by(orjson.loads(memoryview(profile)), viewer))
+
+
+def profile_of(*, user: User) -> EncodedJSON:
+    """`user`'s own profile, as they see it, built now (after their edit, from the user just saved)."""
+    return EncodedJSON.encode(_seen_by(_render(user), user))
+
+
+# The cache of the anonymous rendering.
+
+EPOCH_KEY = "profile-epoch"
+
+
+def _entry_key(username: str) -> str:
+    # "json": entries of the encoded answer; the name changes with what an entry holds, so entries of
+    # an earlier release are never read.
+    return f"profile-json:{username.lower()}"
+
+
+def _version_key(user_id: int) -> str:
+    return f"profile-version:{user_id}"
+
+
+def _anonymous_profile(username: str) -> EncodedJSON:
+    """
+    The anonymous profile of `username`, encoded: from the cache when its stamp is current; else the
+    active user is looked up (NotFoundError when there is none), the profile built and its JSON stored.
+    """
+    if settings.PROFILE_CACHE_SECONDS <= 0:  # the cache is off
+        return EncodedJSON.encode(_render(user_get_active(username=username)))
+    entry_key = _entry_key(username)
+    try:
+        found = cache.get_many([entry_key, EPOCH_KEY])
+        if entry_key in found:
+            user_id, stamp, encoded = found[entry_key]
+            if stamp == (cache.get(_version_key(user_id)), found.get(EPOCH_KEY)):
+                return EncodedJSON(encoded)
+    except Exception:
+        # The cache only speeds things up: without it, the database answers.
+        logger.warning("profile cache unavailable; profile built from the database", exc_info=True)
+        return EncodedJSON.encode(_render(user_get_active(username=username)))
+    user = user_get_active(username=username)
+    try:
+        # The versions are read before the rows: a write meanwhile leaves this entry stale at once.
+        stamp = (cache.get(_version_key(user.pk)), found.get(EPOCH_KEY))
+    except Exception:
+        logger.warning("profile cache unavailable; profile built from the database", exc_info=True)
+        return EncodedJSON.encode(_render(user))
+    encoded = EncodedJSON.encode(_render(user))
+    try:
+        cache.set(entry_key, (user.pk, stamp, bytes(encoded)), timeout=settings.PROFILE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("profile cache unavailable; profile not stored", exc_info=True)
+    return encoded
+
+
+def _bump(*keys: str) -> None:
+    def bump():
+        try:
+            # One round trip for all of them (a follow changes two profiles).
+            cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        except Exception:
+            # Entries then expire after PROFILE_CACHE_SECONDS.
+            logger.warning("profile cache unavailable; could not invalidate %s", keys, exc_info=True)
+
+    # Now, for readers after this write; and again after the commit, since a reader in between
+    # may have stored the rows of before the commit under the first new version.
+    bump()
+    transaction.on_commit(bump)
+
+
+def _profiles_changed(*user_ids: int) -> None:
+    _bump(*(_version_key(user_id) for user_id in user_ids))
+
+
+def _all_profiles_changed() -> None:
+    """Something shown on many profiles changed (a game's summary, whether a user exists)."""
+    _bump(EPOCH_KEY)
+
+
+# Invalidation: every write that changes a profile.
+
+
+@receiver(post_save, sender=User)
+def _user_saved(sender, instance: User, created: bool, update_fields=None, **kwargs) -> None:
+    _profiles_changed(instance.pk)
+    # Other profiles list this user only while active: a save that may have changed is_active (not a
+    # login's last_login, nor a profile edit's named fields) may change them.
+    if not created and (update_fields is None or "is_active" in update_fields):
+        _all_profiles_changed()
+
+
+@receiver(post_delete, sender=User)
+def _user_deleted(sender, instance: User, **kwargs) -> None:
+    _all_profiles_changed()
+
+
+@receiver([post_save, post_delete], sender=Follow)
+def _follow_changed(sender, instance: Follow, **kwargs) -> None:
+    _profiles_changed(instance.follower_id, instance.followed_id)
+
+
+@receiver([post_save, post_delete], sender=GameState)
+@receiver([post_save, post_delete], sender=FavouriteGame)
+def _shelves_changed(sender, instance, **kwargs) -> None:
+    _profiles_changed(instance.user_id)
+
+
+@receiver(games_signals.favourites_changed)
+def _favourites_replaced(sender, user, **kwargs) -> None:
+    # Favourites are replaced in bulk, which sends no model signal.
+    _profiles_changed(user.pk)
+
+
+@receiver(games_signals.game_summary_changed)
+def _game_summary_changed(sender, game, **kwargs) -> None:
+    _all_profiles_changed()
