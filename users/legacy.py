@@ -28,7 +28,8 @@ from rest_framework.views import APIView
 
 from games.igdb import parse_igdb_id
 from games.models import IGDB_ID_PATTERN, SHELVES, Game, GameState
-from games.serializers import GameSummarySerializer
+from games.selectors import catalogue_search, game_state_get, user_favourites
+from games.serializers import GameSummarySerializer, JournalEntryUpdateSerializer
 from overworld.permissions import HasVerifiedEmail
 from overworld.schema import (
     BAD_GATEWAY,
@@ -226,8 +227,13 @@ _CATALOGUE_ERRORS = {404: NOT_FOUND, 429: THROTTLED, 502: BAD_GATEWAY, 503: SERV
 _WRITE_ERRORS = {401: UNAUTHORIZED}
 
 
-class CatalogueView(APIView):
+class PublicView(APIView):
     permission_classes = [AllowAny]
+
+
+class CatalogueView(PublicView):
+    """A public read of the catalogue, which may call IGDB: throttled as the API's own catalogue."""
+
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "catalogue"
 
@@ -298,8 +304,6 @@ class JournalRequestSerializer(serializers.Serializer):
 
     def validate_date(self, value):
         # The API's own journal rule: no entry in the future (a day of slack for time zones).
-        from games.serializers import JournalEntryUpdateSerializer
-
         return JournalEntryUpdateSerializer().validate_played_on(value)
 
 
@@ -430,8 +434,6 @@ class SearchView(CatalogueView):
         text = " ".join(text.split())[:100]
         if not text:
             return Response([])
-        from games.selectors import catalogue_search
-
         catalogue = catalogue_search(text=text, limit=SEARCH_LIMIT)
         return Response([catalogue_item(game, with_screenshots=True) for game in catalogue.results])
 
@@ -450,9 +452,7 @@ class GamePageView(CatalogueView):
         return Response([game_page(legacy_services.legacy_game_by_slug(slug=slug))])
 
 
-class GameRatingsView(CatalogueView):
-    throttle_classes = []
-
+class GameRatingsView(PublicView):
     @_schema(
         "A game's ratings (game page)",
         "Every user's rating of the game, in half stars; `[]` for a game unknown here.",
@@ -519,7 +519,7 @@ class GameStateView(ActionView):
     )
     def get(self, request):
         igdb = _valid(IgdbQuerySerializer, request.query_params)["igdb"]
-        state = GameState.objects.filter(user=request.user, game__igdb=igdb).first() or GameState()
+        state = game_state_get(user=request.user, igdb=igdb) or GameState()
         return Response({shelf: getattr(state, shelf) for shelf in SHELVES})
 
 
@@ -577,7 +577,7 @@ class RatingView(ActionView):
     )
     def get(self, request):
         igdb = _valid(IgdbQuerySerializer, request.query_params)["igdb"]
-        state = GameState.objects.filter(user=request.user, game__igdb=igdb).first()
+        state = game_state_get(user=request.user, igdb=igdb)
         return Response(self.stars(state))
 
     @staticmethod
@@ -691,8 +691,6 @@ class FavouritesView(ActionView):
         responses={200: GameSummarySerializer(many=True), **_WRITE_ERRORS},
     )
     def get(self, request):
-        from games.selectors import user_favourites
-
         return Response(game_summaries(user_favourites(user=request.user)))
 
 
@@ -737,9 +735,7 @@ class FavouriteRemoveView(ActionView):
 # A user's profile extras (public).
 
 
-class ProfileRatingsView(CatalogueView):
-    throttle_classes = []
-
+class ProfileRatingsView(PublicView):
     @_schema(
         "A user's ratings (profile)",
         "Every rating of the user, in half stars, latest first.",
@@ -751,9 +747,7 @@ class ProfileRatingsView(CatalogueView):
         return Response([{"rating": legacy_services.stars_text(rating)} for rating in ratings])
 
 
-class ProfileActivityView(CatalogueView):
-    throttle_classes = []
-
+class ProfileActivityView(PublicView):
     @_schema(
         "A user's recent games (profile)",
         "The games of the user's latest events (shelved, rated, logged), each once: at most 5 (the "

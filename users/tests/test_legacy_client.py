@@ -850,3 +850,62 @@ def test_concurrent_toggles_of_one_flag_end_consistent():
     state = GameState.objects.get(user=user)
     assert state.liked is False and state.liked_at is None
     assert not Activity.objects.filter(actor=user, shelf="liked").exists()
+
+
+# Query budgets: no read of the client's costs more with more rows.
+
+
+@pytest.fixture
+def busy_user(user, other_user):
+    games = [
+        GameFactory(
+            igdb=str(500 + number), name=f"Game {number}", developers=["Studio"], cover_id=f"co{number}"
+        )
+        for number in range(8)
+    ]
+    for number, game in enumerate(games):
+        GameStateFactory(user=user, game=game, rating=1 + number, played=True, played_at=game.created_at)
+        GameStateFactory(user=other_user, game=game, rating=10, liked=True, liked_at=game.created_at)
+        JournalEntry.objects.create(user=user, game=game, played_on=date(2024, 1 + number, 1))
+        Activity.objects.create(actor=user, verb="shelved", game=game, shelf="played")
+    for position, game in enumerate(games[:5], start=1):
+        FavouriteGame.objects.create(user=user, game=game, position=position)
+    return user
+
+
+@pytest.mark.parametrize(
+    ("path", "budget"),
+    [
+        ("/api/games/popular/?limit=6&offset=0&filters=%7B%7D", 1),
+        ("/api/games/frontpage", 2),
+        ("/api/games/search/game", 1),
+        ("/api/games/game-1", 1),
+        ("/api/games/game-1/ratings", 2),
+        ("/api/games/company/Studio", 1),
+        ("/api/games/backdrop/501/", 2),
+        ("/api/users/profile/madeline/ratings", 2),
+        ("/api/users/profile/madeline/activity?limit=5", 2),
+        ("/api/actions/journal/?username=madeline&limit=10", 2),
+    ],
+)
+def test_public_reads_have_a_fixed_query_budget(
+    api_client, busy_user, path, budget, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(budget):
+        response = api_client.get(path)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "budget"),
+    [("/api/actions/?igdb=501", 2), ("/api/actions/ratings/?igdb=501", 2), ("/api/actions/favorites/", 2)],
+)
+def test_signed_in_reads_have_a_fixed_query_budget(
+    auth_client, busy_user, path, budget, django_assert_max_num_queries
+):
+    # One of them is the token's.
+    with django_assert_max_num_queries(budget):
+        response = auth_client.get(path)
+
+    assert response.status_code == 200
