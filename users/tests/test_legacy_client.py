@@ -909,3 +909,17 @@ def test_signed_in_reads_have_a_fixed_query_budget(
         response = auth_client.get(path)
 
     assert response.status_code == 200
+
+
+def test_the_schema_lists_the_clients_routes_under_a_tag_of_their_own(client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+
+    legacy = {
+        path: {operation["tags"][0] for operation in operations.values()}
+        for path, operations in paths.items()
+        if path.startswith(("/api/actions", "/api/games/popular", "/api/games/frontpage"))
+        or path in ("/api/games/{slug}", "/api/games/search/{text}", "/api/users/profile/{username}/ratings")
+    }
+    assert len(legacy) >= 12
+    assert all(tags == {"original web client"} for tags in legacy.values())
+    assert paths["/api/games/trending/"]["get"]["tags"] == ["games"]
