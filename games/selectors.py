@@ -67,7 +67,7 @@ class Shelves:
     wishlist: list[dict]
 
 
-def user_shelves(*, user: AbstractBaseUser) -> Shelves:
+def shelves_get(*, user: AbstractBaseUser) -> Shelves:
     """
     The user's four shelves, each newest first, in one query whatever their length. A profile can
     hold thousands of games, so rows are read as values, not model instances, and each game's
@@ -101,16 +101,16 @@ def user_shelves(*, user: AbstractBaseUser) -> Shelves:
     )
 
 
-def user_shelf_states(*, user: AbstractBaseUser, shelf: str) -> QuerySet[GameState]:
+def shelf_states_list(*, user: AbstractBaseUser, shelf: str) -> QuerySet[GameState]:
     """The user's games on `shelf`, with each game; page them newest first by `<shelf>_at`."""
     return GameState.objects.filter(user=user, **{shelf: True}).select_related("game")
 
 
-def user_favourites(*, user: AbstractBaseUser) -> list[Game]:
+def favourites_list(*, user: AbstractBaseUser) -> list[Game]:
     return [favourite.game for favourite in FavouriteGame.objects.filter(user=user).select_related("game")]
 
 
-def journal_entries(*, user: AbstractBaseUser) -> QuerySet[JournalEntry]:
+def journal_entry_list(*, user: AbstractBaseUser) -> QuerySet[JournalEntry]:
     """The user's journal, with each entry's game; page it newest first by `played_on`."""
     return JournalEntry.objects.filter(user=user).select_related("game", "user")
 
@@ -129,7 +129,7 @@ class Stats:
     journal_entries_this_year: int
 
 
-def user_stats(*, user: AbstractBaseUser, year: int) -> Stats:
+def stats_get(*, user: AbstractBaseUser, year: int) -> Stats:
     """A user's numbers, in three queries whatever their size."""
     states = GameState.objects.filter(user=user).aggregate(
         **{shelf: Count("id", filter=Q(**{shelf: True})) for shelf in SHELVES},
@@ -200,7 +200,7 @@ def catalogue_search(*, text: str, limit: int) -> Catalogue:
     return Catalogue(SOURCE_IGDB, [*found, *(game for game in local if game.igdb not in known)][:limit])
 
 
-def games_most_shelved(*, limit: int) -> list[Game]:
+def game_list_most_shelved(*, limit: int) -> list[Game]:
     """The local games on the most users' shelves (any shelf), in one query."""
     on_a_shelf = Q(states__played=True) | Q(states__liked=True) | Q(states__backlog=True)
     on_a_shelf |= Q(states__wishlist=True)
@@ -211,21 +211,21 @@ def games_most_shelved(*, limit: int) -> list[Game]:
     )
 
 
-def catalogue_popular(*, limit: int) -> Catalogue:
+def catalogue_popular_list(*, limit: int) -> Catalogue:
     """
     IGDB's most popular games (cached for IGDB_POPULAR_CACHE_SECONDS); without IGDB, or when it
     fails, the games most shelved here; when it fails and none are, its error.
     """
     client = get_client()
     if client is None:
-        return Catalogue(SOURCE_LOCAL, games_most_shelved(limit=limit))
+        return Catalogue(SOURCE_LOCAL, game_list_most_shelved(limit=limit))
     key = _catalogue_cache_key("popular", limit)
     found = cache.get(key)
     if found is None:
         try:
             found = client.popular(limit=limit)
         except UpstreamError:
-            local = games_most_shelved(limit=limit)
+            local = game_list_most_shelved(limit=limit)
             if not local:
                 raise
             logger.warning("IGDB popular games failed; answering from the local catalogue.", exc_info=True)
@@ -234,7 +234,7 @@ def catalogue_popular(*, limit: int) -> Catalogue:
     return Catalogue(SOURCE_IGDB, found)
 
 
-def games_with_stale_details(*, refreshed_before) -> list[int]:
+def game_ids_list_stale(*, refreshed_before) -> list[int]:
     """IGDB ids of the local games whose IGDB details are missing or older than `refreshed_before`."""
     igdb_ids = (
         Game.objects.filter(

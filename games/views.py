@@ -274,5 +274,5 @@ class GamePopularView(APIView):
     def get(self, request):
         query = CataloguePopularQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        catalogue = selectors.catalogue_popular(limit=query.validated_data["limit"])
+        catalogue = selectors.catalogue_popular_list(limit=query.validated_data["limit"])
         return Response(CatalogueSerializer(catalogue).data)

@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.utils.functional import SimpleLazyObject, empty
+from django.utils.functional import SimpleLazyObject
 from rest_framework.response import Response
 
 from overworld.exceptions import dependency_unavailable, unavailable_dependency
@@ -95,8 +95,9 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:=+/@-]{1,200}")
 
 def _user_id(request) -> int | None:
     user = getattr(request, "user", None)
-    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
-        # Nothing asked who the user is; the log will not query the database to find out.
+    if isinstance(user, SimpleLazyObject) and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        # Django's lazy user, which no API view replaced (they set the user they authenticated), and
+        # no session: anonymous. (With a session, the admin has read it already; else one query.)
         return None
     return user.pk if user is not None and user.is_authenticated else None
 

@@ -1,7 +1,7 @@
 """
 The API's JSON renderer: DRF's, which also sends an answer already encoded (a cached one) as it is.
 
-A large answer served from a cache (the anonymous profile, users/profile_cache.py) is stored as its
+A large answer served from a cache (the anonymous profile, users/profile.py) is stored as its
 JSON bytes: a hit then costs reading them, not decoding a structure and encoding it again (for a
 profile of 5,000 games, ~0.4 ms against ~12 ms of CPU).
 

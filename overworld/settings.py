@@ -404,7 +404,7 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 # Seconds an e-mail verification link works. Default: 3 days.
 EMAIL_VERIFICATION_TIMEOUT = env_int("EMAIL_VERIFICATION_TIMEOUT", 3 * 24 * 60 * 60)
 # When true, a user whose address is not verified may read but not act on others: following and
-# profile edits (views with users.permissions.HasVerifiedEmail) answer 403 until the address is
+# profile edits (views with overworld.permissions.HasVerifiedEmail) answer 403 until the address is
 # verified. Logging in, logging out and managing the account always work; registration still returns
 # a token at once.
 EMAIL_VERIFICATION_REQUIRED = env_bool("EMAIL_VERIFICATION_REQUIRED", False)

@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 
 from games.igdb import parse_igdb_id
 from games.models import IGDB_ID_PATTERN, SHELVES, Game, GameState
-from games.selectors import catalogue_search, game_state_get, user_favourites
+from games.selectors import catalogue_search, favourites_list, game_state_get
 from games.serializers import GameSummarySerializer, JournalEntryUpdateSerializer
 from overworld.permissions import HasVerifiedEmail
 from overworld.schema import (
@@ -39,7 +39,7 @@ from overworld.schema import (
     UNAUTHORIZED,
     field_errors,
 )
-from users import legacy_services
+from users import legacy_selectors, legacy_services
 from users.selectors import user_get_active
 
 TAG = "original web client"
@@ -357,7 +357,7 @@ class PopularView(CatalogueView):
     )
     def get(self, request):
         limit = _valid(LimitQuerySerializer, request.query_params)["limit"]
-        games = legacy_services.legacy_popular(limit=limit)
+        games = legacy_selectors.legacy_popular_list(limit=limit)
         return Response(
             [
                 {
@@ -393,7 +393,7 @@ class BackdropView(CatalogueView):
         },
     )
     def get(self, request, igdb: str):
-        game = legacy_services.legacy_backdrop_game(igdb=igdb)
+        game = legacy_selectors.legacy_backdrop_game_get(igdb=igdb)
         return Response(
             [
                 {
@@ -418,7 +418,7 @@ class FrontpageView(CatalogueView):
         },
     )
     def get(self, request):
-        found = legacy_services.legacy_frontpage()
+        found = legacy_selectors.legacy_releases_get()
         return Response({key: [catalogue_item(game) for game in games] for key, games in found.items()})
 
 
@@ -449,7 +449,7 @@ class GamePageView(CatalogueView):
         responses={200: _GAME_PAGE, **_CATALOGUE_ERRORS},
     )
     def get(self, request, slug: str):
-        return Response([game_page(legacy_services.legacy_game_by_slug(slug=slug))])
+        return Response([game_page(legacy_selectors.legacy_game_get(slug=slug))])
 
 
 class GameRatingsView(PublicView):
@@ -459,7 +459,7 @@ class GameRatingsView(PublicView):
         responses={200: _RATINGS},
     )
     def get(self, request, slug: str):
-        ratings = legacy_services.legacy_game_ratings(slug=slug)
+        ratings = legacy_selectors.legacy_game_ratings_list(slug=slug)
         return Response([{"rating": legacy_services.stars_text(rating)} for rating in ratings])
 
 
@@ -490,7 +490,7 @@ class CompanyView(CatalogueView):
         },
     )
     def get(self, request, company: str):
-        games = legacy_services.legacy_company_games(name=company)
+        games = legacy_selectors.legacy_company_games_list(name=company)
         return Response(
             {
                 "company": [{"name": company, "description": "", "logo_details": [{"image_id": NO_IMAGE}]}],
@@ -596,7 +596,9 @@ class RatingView(ActionView):
         data = _valid(RatingRequestSerializer, request.data)
         stars = data.pop("rating")
         igdb, metadata = GameRefSerializer.split(data)
-        state = legacy_services.legacy_rate(user=request.user, igdb=igdb, metadata=metadata, stars=stars)
+        state = legacy_services.legacy_rating_set(
+            user=request.user, igdb=igdb, metadata=metadata, stars=stars
+        )
         return Response(self.stars(state))
 
 
@@ -641,7 +643,7 @@ class JournalView(APIView):
     def get(self, request):
         query = _valid(JournalQuerySerializer, request.query_params)
         user = user_get_active(username=query["username"])
-        entries = legacy_services.legacy_journal(user=user, limit=query["limit"])
+        entries = legacy_selectors.legacy_journal_list(user=user, limit=query["limit"])
         summaries = game_summaries([entry.game for entry in entries])
         years: list[dict] = []
         for entry, game in zip(entries, summaries, strict=True):
@@ -691,7 +693,7 @@ class FavouritesView(ActionView):
         responses={200: GameSummarySerializer(many=True), **_WRITE_ERRORS},
     )
     def get(self, request):
-        return Response(game_summaries(user_favourites(user=request.user)))
+        return Response(game_summaries(favourites_list(user=request.user)))
 
 
 class FavouriteAddView(ActionView):
@@ -743,7 +745,7 @@ class ProfileRatingsView(PublicView):
     )
     def get(self, request, username: str):
         user = user_get_active(username=username)
-        ratings = legacy_services.legacy_user_ratings(user=user)
+        ratings = legacy_selectors.legacy_user_ratings_list(user=user)
         return Response([{"rating": legacy_services.stars_text(rating)} for rating in ratings])
 
 
@@ -764,5 +766,5 @@ class ProfileActivityView(PublicView):
             limit = min(max(int(request.query_params.get("limit", ACTIVITY_MAX)), 1), ACTIVITY_MAX)
         except ValueError:
             limit = ACTIVITY_MAX
-        games = legacy_services.legacy_recent_games(user=user, limit=limit)
+        games = legacy_selectors.legacy_recent_games_list(user=user, limit=limit)
         return Response([{"game": game} for game in game_summaries(games)])

@@ -1,30 +1,22 @@
 """
-The original Overworld web client's writes and catalogue reads, as thin adapters over this API's own
-services and selectors (see ../LEGACY_CLIENT.md in the README's section on the client).
+The original Overworld web client's writes (users/legacy.py), as thin adapters over this API's own
+services (the README's "Using the original Overworld web client"); its reads are in
+users/legacy_selectors.py.
 
 The client toggles shelves where this API sets them, rates 0 to 5 in half stars where this API rates
 1 to 10, and writes journal entries with fields of its own: each adapter translates and calls the
 service that every other client uses, so what is done here shows through the API and back.
 """
 
-import hashlib
 import logging
-from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
-from games import selectors as games_selectors
 from games import services as games_services
-from games.igdb import get_client, parse_igdb_id
-from games.models import FAVOURITES_MAX, FavouriteGame, Game, GameState, JournalEntry
-from overworld.exceptions import NotFoundError, UpstreamError
-from users.models import Activity, User
+from games.models import FAVOURITES_MAX, FavouriteGame, GameState, JournalEntry
+from users.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +72,7 @@ def legacy_shelf_toggle(
     return state, value, removed_from_backlog
 
 
-def legacy_rate(*, user: User, igdb: str, metadata: dict, stars: Decimal) -> GameState:
+def legacy_rating_set(*, user: User, igdb: str, metadata: dict, stars: Decimal) -> GameState:
     """Sets (or, with 0, clears) the user's rating of the game, given in the client's half stars."""
     rating = rating_from_stars(stars)
     games_services.game_get_or_create(igdb=igdb, metadata=metadata)
@@ -143,178 +135,3 @@ def legacy_favourite_remove(*, user: User, igdb: str) -> None:
             games_services.favourites_set(
                 user=user, actor=user, igdb_ids=[known for known in current if known != igdb]
             )
-
-
-# Reads.
-
-
-def legacy_journal(*, user: User, limit: int) -> list[JournalEntry]:
-    """The user's `limit` latest journal entries (by the day played), with their games."""
-    return list(
-        JournalEntry.objects.filter(user=user).select_related("game").order_by("-played_on", "-id")[:limit]
-    )
-
-
-def legacy_recent_games(*, user: User, limit: int) -> list[Game]:
-    """The games of the user's latest events (shelved, rated, logged), newest first, each once."""
-    games: dict[int, Game] = {}
-    # A few events per game at most (shelved, rated, logged...): a bounded window finds `limit` games.
-    for activity in (
-        Activity.objects.filter(actor=user, game__isnull=False)
-        .select_related("game")
-        .order_by("-id")[: limit * 8]
-    ):
-        games.setdefault(activity.game_id, activity.game)
-        if len(games) == limit:
-            break
-    return list(games.values())
-
-
-def legacy_user_ratings(*, user: User) -> list[int]:
-    return list(
-        GameState.objects.filter(user=user, rating__isnull=False)
-        .order_by("-updated_at")
-        .values_list("rating", flat=True)
-    )
-
-
-def legacy_game_ratings(*, slug: str) -> list[int]:
-    """Every rating of the game with this slug (the first stored with it); [] for a game unknown here."""
-    game = Game.objects.filter(slug=slug).order_by("id").first()
-    if game is None:
-        return []
-    return list(GameState.objects.filter(game=game, rating__isnull=False).values_list("rating", flat=True))
-
-
-def _cache_key(kind: str, *parts) -> str:
-    digest = hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()
-    return f"legacy:{kind}:{digest}"
-
-
-def legacy_game_by_slug(*, slug: str) -> Game:
-    """
-    The game of the client's game page. With IGDB configured, its details come from IGDB, stored
-    here like those of the API's own game page (and refreshed after IGDB_REFRESH_DAYS); a game unknown
-    here is looked up in IGDB by its slug. Without IGDB, or when IGDB fails, the game as stored.
-    NotFoundError when neither knows it.
-    """
-    game = Game.objects.filter(slug=slug).order_by("id").first()
-    client = get_client()
-    if client is None:
-        if game is None:
-            raise NotFoundError(slug)
-        return game
-    if game is not None:
-        if parse_igdb_id(game.igdb) is not None:
-            games_services.game_details_ensure(igdb=game.igdb)
-            game.refresh_from_db()
-        return game
-    unknown_key = _cache_key("unknown-slug", slug)
-    if cache.get(unknown_key):
-        raise NotFoundError(slug)
-    details = client.game_by_slug(slug)
-    if details is None:
-        cache.set(unknown_key, True, settings.IGDB_SEARCH_CACHE_SECONDS)
-        raise NotFoundError(slug)
-    return games_services.game_store_from_igdb(details=details)
-
-
-def legacy_backdrop_game(*, igdb: str) -> Game:
-    """
-    The game of the landing page's backdrop: the one asked for when it is known (here, or in IGDB when
-    configured); else a game stored here with the most images, so that the page shows a real backdrop.
-    NotFoundError when no game is stored at all.
-    """
-    try:
-        games_services.game_details_ensure(igdb=igdb)
-    except (NotFoundError, UpstreamError):
-        logger.info("Backdrop game %s unknown or IGDB failed; another game's images are shown.", igdb)
-    game = Game.objects.filter(igdb=igdb).first()
-    if game is not None:
-        return game
-    # The stored games with a backdrop or screenshots first (screenshots are a JSON list: "[]" is none).
-    with_images = ~Q(backdrop_id="") | ~Q(screenshots=[])
-    game = Game.objects.filter(with_images).order_by("-details_refreshed_at", "id").first()
-    game = game or Game.objects.order_by("id").first()
-    if game is None:
-        raise NotFoundError(igdb)
-    return game
-
-
-def legacy_popular(*, limit: int) -> list:
-    """
-    The landing page's popular games: IGDB's most popular or the most shelved here (the API's own
-    popular games); when nothing is shelved here yet, the games most recently stored, so that the
-    page shows real games. NotFoundError when none is stored at all (an empty list would make the
-    client ask again without end).
-    """
-    games = games_selectors.catalogue_popular(limit=limit).results
-    if not games:
-        games = list(Game.objects.order_by("-created_at", "-id")[:limit])
-    if not games:
-        raise NotFoundError("popular")
-    return games
-
-
-RELEASES_LIMIT = 6
-RELEASES_WINDOW_DAYS = 365
-
-
-def legacy_frontpage() -> dict[str, list]:
-    """
-    The signed-in home's recent and upcoming releases: from IGDB when configured (cached for
-    IGDB_POPULAR_CACHE_SECONDS), else (or when IGDB fails) from the games stored here.
-    """
-    today = timezone.localdate()
-    client = get_client()
-    if client is not None:
-        key = _cache_key("frontpage", today.isoformat())
-        found = cache.get(key)
-        if found is None:
-            now = int(datetime.combine(today, time(), tzinfo=UTC).timestamp())
-            window = RELEASES_WINDOW_DAYS * 86400
-            try:
-                found = {
-                    "recents": client.releases(
-                        after=now - window, before=now, limit=RELEASES_LIMIT, newest_first=True
-                    ),
-                    "upcoming": client.releases(
-                        after=now, before=now + window, limit=RELEASES_LIMIT, newest_first=False
-                    ),
-                }
-            except UpstreamError:
-                logger.warning("IGDB releases failed; answering from the local catalogue.", exc_info=True)
-                found = None
-            else:
-                cache.set(key, found, settings.IGDB_POPULAR_CACHE_SECONDS)
-        if found is not None:
-            return found
-    dated = Game.objects.filter(first_release_date__isnull=False)
-    return {
-        "recents": list(
-            dated.filter(first_release_date__lte=today).order_by("-first_release_date", "id")[:RELEASES_LIMIT]
-        ),
-        "upcoming": list(
-            dated.filter(
-                first_release_date__gt=today,
-                first_release_date__lte=today + timedelta(days=RELEASES_WINDOW_DAYS),
-            ).order_by("first_release_date", "id")[:RELEASES_LIMIT]
-        ),
-    }
-
-
-COMPANY_GAMES_LIMIT = 50
-
-
-def legacy_company_games(*, name: str) -> list[Game]:
-    """
-    The games stored here that this company developed (by its name, as IGDB writes it): the
-    client's developer page. Stored games carry their developers' names, not IGDB's company ids.
-    """
-    # The JSON list is searched as text (any database), then each match is checked exactly.
-    candidates = Game.objects.filter(developers__icontains=name).order_by("-first_release_date", "id")
-    return [
-        game
-        for game in candidates[: COMPANY_GAMES_LIMIT * 2]
-        if isinstance(game.developers, list) and name in game.developers
-    ][:COMPANY_GAMES_LIMIT]

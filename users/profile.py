@@ -39,7 +39,7 @@ from games.serializers import GameSummarySerializer
 from overworld.renderers import EncodedJSON
 from users.gravatar import gravatar
 from users.models import Follow, User
-from users.selectors import Profile, user_get_active, user_profile_build
+from users.selectors import Profile, profile_build, user_get_active
 from users.serializers import EmptyStringAsNullField
 
 logger = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class ProfileSerializer(serializers.Serializer):
 
 
 def _render(user: User) -> dict:
-    return ProfileSerializer(user_profile_build(user=user)).data
+    return ProfileSerializer(profile_build(user=user)).data
 
 
 def _seen_by(profile: dict, viewer: User) -> dict:

@@ -7,7 +7,7 @@ from django.db.models import QuerySet, Subquery
 from knox.models import AuthToken
 
 from games.models import Game, GameState
-from games.selectors import Shelves, user_favourites, user_shelves
+from games.selectors import Shelves, favourites_list, shelves_get
 from overworld.exceptions import NotFoundError
 from overworld.prepared import PreparedQuery
 from users.models import Activity, Follow, User
@@ -26,7 +26,7 @@ def user_get_active(*, username: str) -> User:
     return found[0]
 
 
-def user_profile_to_edit(*, username: str, actor: User, new_username: str | None) -> User:
+def profile_owner_get(*, username: str, actor: User, new_username: str | None) -> User:
     """
     The user whose profile an edit at the path naming `username` is for: the actor's when it names
     them, or names the new username they are taking (the original web client posts a rename to the
@@ -58,14 +58,14 @@ class Profile:
     favourites: list[Game]
 
 
-def user_profile_build(*, user: User) -> Profile:
+def profile_build(*, user: User) -> Profile:
     """
     A user's public profile: the account, its four shelves, its follows (ids of active users,
     newest first) and its favourite games. Four queries, whatever the size of the lists.
     """
     return Profile(
         user=user,
-        shelves=user_shelves(user=user),
+        shelves=shelves_get(user=user),
         following=list(
             Follow.objects.filter(follower=user, followed__is_active=True)
             .order_by("-created_at", "-id")
@@ -76,7 +76,7 @@ def user_profile_build(*, user: User) -> Profile:
             .order_by("-created_at", "-id")
             .values_list("follower_id", flat=True)
         ),
-        favourites=user_favourites(user=user),
+        favourites=favourites_list(user=user),
     )
 
 
@@ -108,17 +108,17 @@ def user_export_get(*, user: User) -> Export:
     )
 
 
-def user_followers(*, user: User) -> QuerySet[Follow]:
+def followers_list(*, user: User) -> QuerySet[Follow]:
     """Follows of `user` by active users, with the follower; page them newest first by id."""
     return Follow.objects.filter(followed=user, follower__is_active=True).select_related("follower")
 
 
-def user_following(*, user: User) -> QuerySet[Follow]:
+def following_list(*, user: User) -> QuerySet[Follow]:
     """Follows by `user` of active users, with the followed user; page them newest first by id."""
     return Follow.objects.filter(follower=user, followed__is_active=True).select_related("followed")
 
 
-def user_followed_ids(*, viewer: User, among: list[int]) -> set[int]:
+def followed_ids_get(*, viewer: User, among: list[int]) -> set[int]:
     """Which of the users `among` the viewer follows (one query, for a page of users)."""
     if not viewer.is_authenticated or not among:
         return set()
@@ -131,12 +131,12 @@ def _with_subjects(activities: QuerySet[Activity]) -> QuerySet[Activity]:
     return activities.select_related("actor", "game", "target")
 
 
-def user_activity(*, user: User) -> QuerySet[Activity]:
+def activity_list(*, user: User) -> QuerySet[Activity]:
     """`user`'s events; page them newest first by id."""
     return _with_subjects(Activity.objects.filter(actor=user))
 
 
-def user_feed(*, reader: User) -> QuerySet[Activity]:
+def feed_list(*, reader: User) -> QuerySet[Activity]:
     """
     The events of everyone `reader` follows, as one query however many they follow: the follows
     are a subquery, and each actor's events are found by the (actor, id) index.

@@ -405,7 +405,7 @@ class ProfileView(APIView):
     def post(self, request, username: str):
         serializer = ProfileUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = selectors.user_profile_to_edit(
+        user = selectors.profile_owner_get(
             username=username, actor=request.user, new_username=serializer.validated_data.get("username")
         )
         user = services.user_profile_update(user=user, actor=request.user, data=serializer.validated_data)
@@ -495,13 +495,13 @@ class FollowListView(UserPageView):
     def get(self, request, username: str):
         user = selectors.user_get_active(username=username)
         if self.direction == "followers":
-            follows, paginator = self.page(selectors.user_followers(user=user), ["-id"])
+            follows, paginator = self.page(selectors.followers_list(user=user), ["-id"])
             users = [follow.follower for follow in follows]
         else:
-            follows, paginator = self.page(selectors.user_following(user=user), ["-id"])
+            follows, paginator = self.page(selectors.following_list(user=user), ["-id"])
             users = [follow.followed for follow in follows]
         followed_ids = (
-            selectors.user_followed_ids(viewer=request.user, among=[user.pk for user in users])
+            selectors.followed_ids_get(viewer=request.user, among=[user.pk for user in users])
             if request.user.is_authenticated
             else None
         )
@@ -532,7 +532,7 @@ class FollowingView(FollowListView):
 class ActivityView(UserPageView):
     def get(self, request, username: str):
         user = selectors.user_get_active(username=username)
-        activities, paginator = self.page(selectors.user_activity(user=user), ["-id"])
+        activities, paginator = self.page(selectors.activity_list(user=user), ["-id"])
         return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)
 
 
@@ -553,7 +553,7 @@ class UserGamesView(UserPageView):
         if shelf not in SHELVES:
             raise ValidationError({"shelf": [f"Choose one of: {', '.join(SHELVES)}."]})
         states, paginator = self.page(
-            games_selectors.user_shelf_states(user=user, shelf=shelf), [f"-{shelf}_at", "-id"]
+            games_selectors.shelf_states_list(user=user, shelf=shelf), [f"-{shelf}_at", "-id"]
         )
         return paginator.get_paginated_response(
             ShelfEntrySerializer(states, many=True, context={"shelf": shelf}).data
@@ -572,7 +572,7 @@ class UserGamesView(UserPageView):
 class JournalView(UserPageView):
     def get(self, request, username: str):
         user = selectors.user_get_active(username=username)
-        entries, paginator = self.page(games_selectors.journal_entries(user=user), ["-played_on", "-id"])
+        entries, paginator = self.page(games_selectors.journal_entry_list(user=user), ["-played_on", "-id"])
         months = [
             {"year": year, "month": month, "entries": list(group)}
             for (year, month), group in groupby(
@@ -595,7 +595,7 @@ class JournalView(UserPageView):
 class StatsView(UserPageView):
     def get(self, request, username: str):
         user = selectors.user_get_active(username=username)
-        stats = games_selectors.user_stats(user=user, year=timezone.localdate().year)
+        stats = games_selectors.stats_get(user=user, year=timezone.localdate().year)
         return Response(StatsSerializer(stats).data)
 
 
@@ -612,7 +612,7 @@ class FavouritesView(APIView):
 
     def get(self, request, username: str):
         user = selectors.user_get_active(username=username)
-        return Response(GameSummarySerializer(games_selectors.user_favourites(user=user), many=True).data)
+        return Response(GameSummarySerializer(games_selectors.favourites_list(user=user), many=True).data)
 
     @extend_schema(
         tags=["games"],
@@ -648,5 +648,5 @@ class FeedView(APIView):
     )
     def get(self, request):
         paginator = KeysetPagination(["-id"])
-        activities = paginator.paginate_queryset(selectors.user_feed(reader=request.user), request, view=self)
+        activities = paginator.paginate_queryset(selectors.feed_list(reader=request.user), request, view=self)
         return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)

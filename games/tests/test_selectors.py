@@ -1,4 +1,4 @@
-"""The profile's shelves (games.selectors.user_shelves) against their definition, on many rows."""
+"""The profile's shelves (games.selectors.shelves_get) against their definition, on many rows."""
 
 import random
 from datetime import timedelta
@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from games.models import SHELVES, GameState
-from games.selectors import user_shelves
+from games.selectors import shelves_get
 from games.tests.factories import GameFactory
 from users.tests.factories import UserFactory
 
@@ -32,7 +32,7 @@ def test_each_shelf_holds_its_games_newest_first_then_by_state(django_assert_num
     GameState.objects.create(user=someone_else, game=games[0], played=True, played_at=now)
 
     with django_assert_num_queries(1):
-        shelves = user_shelves(user=user)
+        shelves = shelves_get(user=user)
 
     for shelf in SHELVES:
         expected = sorted(
@@ -46,5 +46,5 @@ def test_each_shelf_holds_its_games_newest_first_then_by_state(django_assert_num
 
 
 def test_no_games_no_shelves():
-    assert user_shelves(user=UserFactory()) == user_shelves(user=UserFactory())
-    assert all(getattr(user_shelves(user=UserFactory()), shelf) == [] for shelf in SHELVES)
+    assert shelves_get(user=UserFactory()) == shelves_get(user=UserFactory())
+    assert all(getattr(shelves_get(user=UserFactory()), shelf) == [] for shelf in SHELVES)

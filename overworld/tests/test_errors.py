@@ -20,7 +20,7 @@ def test_unhandled_exception_is_json_500_without_a_trace(client, user, monkeypat
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(profile, "user_profile_build", explode)
+    monkeypatch.setattr(profile, "profile_build", explode)
     client.raise_request_exception = False
 
     response = client.get("/api/users/madeline")

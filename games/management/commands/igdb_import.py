@@ -52,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError("--search needs words to search for.")
         if stale:
             refreshed_before = timezone.now() - timedelta(days=settings.IGDB_REFRESH_DAYS)
-            ids = selectors.games_with_stale_details(refreshed_before=refreshed_before)
+            ids = selectors.game_ids_list_stale(refreshed_before=refreshed_before)
             if not ids:
                 self.stdout.write("Every game's details are fresh.")
                 return
