@@ -1,8 +1,8 @@
 """
 The original Overworld web client's routes (danielgrijalva/overworld-old, `frontend/`): each request
-it makes, at its exact path, answered in the shape it reads (../shared/LEGACY_CLIENT.md; the README's
-"Using the original Overworld web client"). Writes go through users/legacy_services.py, over the
-services every other client uses.
+it makes, at its exact path, answered in the shape it reads (the README's "Using the original
+Overworld web client"). Writes go through users/legacy_services.py, over the services every other
+client uses; reads through users/legacy_selectors.py.
 
 Where the client needs a field the data does not have, the closest real data fills it, never
 invented data; each fill is named where it happens ("Fill:") and listed in the README:

@@ -1,5 +1,5 @@
 """
-The original Overworld web client (../shared/LEGACY_CLIENT.md): every request it makes, at the path
+The original Overworld web client (README: "Using the original ..."): every request it makes, at the path
 exactly as it sends it, answered with the status and the shape it reads; with IGDB (the loopback
 recordings of games/tests) and without.
 """
