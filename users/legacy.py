@@ -393,7 +393,7 @@ class BackdropView(CatalogueView):
         },
     )
     def get(self, request, igdb: str):
-        game = legacy_selectors.legacy_backdrop_game_get(igdb=igdb)
+        game = legacy_services.legacy_backdrop_game_ensure(igdb=igdb)
         return Response(
             [
                 {
@@ -449,7 +449,7 @@ class GamePageView(CatalogueView):
         responses={200: _GAME_PAGE, **_CATALOGUE_ERRORS},
     )
     def get(self, request, slug: str):
-        return Response([game_page(legacy_selectors.legacy_game_get(slug=slug))])
+        return Response([game_page(legacy_services.legacy_game_ensure(slug=slug))])
 
 
 class GameRatingsView(PublicView):

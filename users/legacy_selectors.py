@@ -9,12 +9,10 @@ from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 
 from games import selectors as games_selectors
-from games import services as games_services
-from games.igdb import get_client, parse_igdb_id
+from games.igdb import get_client
 from games.models import Game, GameState, JournalEntry
 from overworld.exceptions import NotFoundError, UpstreamError
 from users.models import Activity, User
@@ -63,56 +61,6 @@ def legacy_game_ratings_list(*, slug: str) -> list[int]:
 def _cache_key(kind: str, *parts) -> str:
     digest = hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()
     return f"legacy:{kind}:{digest}"
-
-
-def legacy_game_get(*, slug: str) -> Game:
-    """
-    The game of the client's game page. With IGDB configured, its details come from IGDB, stored
-    here like those of the API's own game page (and refreshed after IGDB_REFRESH_DAYS); a game unknown
-    here is looked up in IGDB by its slug. Without IGDB, or when IGDB fails, the game as stored.
-    NotFoundError when neither knows it.
-    """
-    game = Game.objects.filter(slug=slug).order_by("id").first()
-    client = get_client()
-    if client is None:
-        if game is None:
-            raise NotFoundError(slug)
-        return game
-    if game is not None:
-        if parse_igdb_id(game.igdb) is not None:
-            games_services.game_details_ensure(igdb=game.igdb)
-            game.refresh_from_db()
-        return game
-    unknown_key = _cache_key("unknown-slug", slug)
-    if cache.get(unknown_key):
-        raise NotFoundError(slug)
-    details = client.game_by_slug(slug)
-    if details is None:
-        cache.set(unknown_key, True, settings.IGDB_SEARCH_CACHE_SECONDS)
-        raise NotFoundError(slug)
-    return games_services.game_store_from_igdb(details=details)
-
-
-def legacy_backdrop_game_get(*, igdb: str) -> Game:
-    """
-    The game of the landing page's backdrop: the one asked for when it is known (here, or in IGDB when
-    configured); else a game stored here with the most images, so that the page shows a real backdrop.
-    NotFoundError when no game is stored at all.
-    """
-    try:
-        games_services.game_details_ensure(igdb=igdb)
-    except (NotFoundError, UpstreamError):
-        logger.info("Backdrop game %s unknown or IGDB failed; another game's images are shown.", igdb)
-    game = Game.objects.filter(igdb=igdb).first()
-    if game is not None:
-        return game
-    # The stored games with a backdrop or screenshots first (screenshots are a JSON list: "[]" is none).
-    with_images = ~Q(backdrop_id="") | ~Q(screenshots=[])
-    game = Game.objects.filter(with_images).order_by("-details_refreshed_at", "id").first()
-    game = game or Game.objects.order_by("id").first()
-    if game is None:
-        raise NotFoundError(igdb)
-    return game
 
 
 def legacy_popular_list(*, limit: int) -> list:

@@ -8,14 +8,20 @@ The client toggles shelves where this API sets them, rates 0 to 5 in half stars 
 service that every other client uses, so what is done here shows through the API and back.
 """
 
+import hashlib
 import logging
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from games import services as games_services
-from games.models import FAVOURITES_MAX, FavouriteGame, GameState, JournalEntry
+from games.igdb import get_client, parse_igdb_id
+from games.models import FAVOURITES_MAX, FavouriteGame, Game, GameState, JournalEntry
+from overworld.exceptions import NotFoundError, UpstreamError
 from users.models import User
 
 logger = logging.getLogger(__name__)
@@ -135,3 +141,57 @@ def legacy_favourite_remove(*, user: User, igdb: str) -> None:
             games_services.favourites_set(
                 user=user, actor=user, igdb_ids=[known for known in current if known != igdb]
             )
+
+
+# The catalogue's games a page of the client shows, fetched from IGDB and stored here when configured
+# (as the API's own game page stores them).
+
+
+def legacy_game_ensure(*, slug: str) -> Game:
+    """
+    The game of the client's game page. With IGDB configured, its details come from IGDB, stored
+    here like those of the API's own game page (and refreshed after IGDB_REFRESH_DAYS); a game unknown
+    here is looked up in IGDB by its slug. Without IGDB, or when IGDB fails, the game as stored.
+    NotFoundError when neither knows it.
+    """
+    game = Game.objects.filter(slug=slug).order_by("id").first()
+    client = get_client()
+    if client is None:
+        if game is None:
+            raise NotFoundError(slug)
+        return game
+    if game is not None:
+        if parse_igdb_id(game.igdb) is not None:
+            games_services.game_details_ensure(igdb=game.igdb)
+            game.refresh_from_db()
+        return game
+    unknown_key = "legacy:unknown-slug:" + hashlib.sha256(slug.encode()).hexdigest()
+    if cache.get(unknown_key):
+        raise NotFoundError(slug)
+    details = client.game_by_slug(slug)
+    if details is None:
+        cache.set(unknown_key, True, settings.IGDB_SEARCH_CACHE_SECONDS)
+        raise NotFoundError(slug)
+    return games_services.game_store_from_igdb(details=details)
+
+
+def legacy_backdrop_game_ensure(*, igdb: str) -> Game:
+    """
+    The game of the landing page's backdrop: the one asked for when it is known (here, or in IGDB when
+    configured); else a game stored here with the most images, so that the page shows a real backdrop.
+    NotFoundError when no game is stored at all.
+    """
+    try:
+        games_services.game_details_ensure(igdb=igdb)
+    except (NotFoundError, UpstreamError):
+        logger.info("Backdrop game %s unknown or IGDB failed; another game's images are shown.", igdb)
+    game = Game.objects.filter(igdb=igdb).first()
+    if game is not None:
+        return game
+    # The stored games with a backdrop or screenshots first (screenshots are a JSON list: "[]" is none).
+    with_images = ~Q(backdrop_id="") | ~Q(screenshots=[])
+    game = Game.objects.filter(with_images).order_by("-details_refreshed_at", "id").first()
+    game = game or Game.objects.order_by("id").first()
+    if game is None:
+        raise NotFoundError(igdb)
+    return game
