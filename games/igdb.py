@@ -261,7 +261,7 @@ class IgdbClient:
             raise ValueError("Release bounds are Unix times (integers).")
         body = (
             f"fields {','.join(SUMMARY_FIELDS)}; where first_release_date > {after} & "
-            f"first_release_date < {before} & version_parent = null & cover != null; "
+            f"first_release_date < {before} & version_parent = null; "
             f"sort first_release_date {'desc' if newest_first else 'asc'}; limit {_limit(limit)};"
         )
         return [IgdbGame.from_api(raw) for raw in self.query("games", body)]

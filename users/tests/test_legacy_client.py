@@ -788,7 +788,12 @@ def test_frontpage_from_igdb_is_cached(api_client, fake_igdb):
 
     assert [game["slug"] for game in body["recents"]] == ["elden-ring", "hollow-knight"]
     assert body["upcoming"] == [
-        {"id": 136166, "name": "Celeste Classic 2: Lani's Trek", "slug": "celeste-classic-2-lanis-trek"}
+        {
+            "id": 136166,
+            "name": "Celeste Classic 2: Lani's Trek",
+            "slug": "celeste-classic-2-lanis-trek",
+            "first_release_date": 1893456000,
+        }
     ]
     assert "sort first_release_date desc" in fake_igdb.igdb_requests[0].body
     assert api_client.get("/api/games/frontpage").json() == body
