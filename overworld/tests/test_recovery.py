@@ -8,10 +8,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import connection
 
 from overworld.tests.live import DEFAULT_REDIS_URL, AppServer, TcpProxy, database_url, server_environment
 from users.tests.factories import PASSWORD, UserFactory
+
+# The server runs production's hashers, which do not include the tests' fast one (conftest.py).
+SERVER_HASH = make_password(PASSWORD, hasher="argon2")
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +54,7 @@ def login(server: AppServer, password: str):
 
 
 def test_the_database_goes_down_and_comes_back(server, proxies):
-    UserFactory(username="madeline")
+    UserFactory(username="madeline", password=SERVER_HASH)
     UserFactory(username="theo")
     database_proxy, _, _ = proxies
     assert server.request("GET", "/api/users/madeline").status == 200
@@ -84,7 +88,7 @@ def test_the_database_goes_down_and_comes_back(server, proxies):
 
 
 def test_redis_goes_down_and_comes_back(server, proxies):
-    UserFactory(username="madeline")
+    UserFactory(username="madeline", password=SERVER_HASH)
     _, redis_proxy, _ = proxies
     assert login(server, "wrong-password").status == 400
 
