@@ -320,6 +320,14 @@ class JournalQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(min_value=1, max_value=JOURNAL_LIMIT_MAX, default=10)
 
 
+def _path_text(name: str, value: str, max_length: int) -> str:
+    """Text from the path, checked as a body's text would be (no NUL character, bounded): else a 400."""
+    try:
+        return serializers.CharField(max_length=max_length).run_validation(value)
+    except serializers.ValidationError as error:
+        raise serializers.ValidationError({name: error.detail}) from error
+
+
 def _valid(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
@@ -352,6 +360,7 @@ class PopularView(CatalogueView):
                 },
                 many=True,
             ),
+            400: field_errors("LegacyPopularError", ["limit"]),
             **_CATALOGUE_ERRORS,
         },
     )
@@ -428,10 +437,14 @@ class SearchView(CatalogueView):
         "The catalogue's matches of the text in the path (IGDB's, then the games stored here), at most 10.",
         operation_id="legacy_games_search",
         parameters=[OpenApiParameter("text", str, OpenApiParameter.PATH, description="The text typed.")],
-        responses={200: _CATALOGUE_ITEM, **_CATALOGUE_ERRORS},
+        responses={
+            200: _CATALOGUE_ITEM,
+            400: field_errors("LegacySearchError", ["text"]),
+            **_CATALOGUE_ERRORS,
+        },
     )
     def get(self, request, text: str):
-        text = " ".join(text.split())[:100]
+        text = " ".join(_path_text("text", text, max_length=1000).split())[:100]
         if not text:
             return Response([])
         catalogue = catalogue_search(text=text, limit=SEARCH_LIMIT)
@@ -446,9 +459,10 @@ class GamePageView(CatalogueView):
         "game as stored. `cover`, `platforms` and at least two `screenshots` are always present.",
         operation_id="legacy_game_page",
         parameters=[SLUG_PARAMETER],
-        responses={200: _GAME_PAGE, **_CATALOGUE_ERRORS},
+        responses={200: _GAME_PAGE, 400: field_errors("LegacyGamePageError", ["slug"]), **_CATALOGUE_ERRORS},
     )
     def get(self, request, slug: str):
+        slug = _path_text("slug", slug, max_length=255)
         return Response([game_page(legacy_services.legacy_game_ensure(slug=slug))])
 
 
@@ -456,10 +470,10 @@ class GameRatingsView(PublicView):
     @_schema(
         "A game's ratings (game page)",
         "Every user's rating of the game, in half stars; `[]` for a game unknown here.",
-        responses={200: _RATINGS},
+        responses={200: _RATINGS, 400: field_errors("LegacyGameRatingsError", ["slug"])},
     )
     def get(self, request, slug: str):
-        ratings = legacy_selectors.legacy_game_ratings_list(slug=slug)
+        ratings = legacy_selectors.legacy_game_ratings_list(slug=_path_text("slug", slug, max_length=255))
         return Response([{"rating": legacy_services.stars_text(rating)} for rating in ratings])
 
 
@@ -486,10 +500,12 @@ class CompanyView(CatalogueView):
                     ),
                 },
             ),
-            404: NOT_FOUND,
+            400: field_errors("LegacyCompanyError", ["company"]),
+            429: THROTTLED,
         },
     )
     def get(self, request, company: str):
+        company = _path_text("company", company, max_length=255)
         games = legacy_selectors.legacy_company_games_list(name=company)
         return Response(
             {

@@ -193,6 +193,23 @@ def test_search_with_the_text_in_the_path(api_client, celeste):
     assert len(api_client.get("/api/games/search/celeste%20").json()) == 1
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/games/search/a%00b", "text"),
+        ("/api/games/a%00b", "slug"),
+        ("/api/games/a%00b/ratings", "slug"),
+        ("/api/games/company/a%00b", "company"),
+        (f"/api/games/{'x' * 300}", "slug"),
+    ],
+)
+def test_text_in_the_path_is_checked_as_a_bodys_would_be(api_client, db, path, field):
+    response = api_client.get(path)
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
 def test_search_items_never_carry_keys_that_break_rendering(api_client, celeste):
     for item in api_client.get("/api/games/search/c").json():
         assert not {"style", "children"} & set(item)
