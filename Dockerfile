@@ -25,6 +25,10 @@ COPY games ./games
 RUN DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-0123456789abcdef \
     python manage.py collectstatic --no-input
 
+# Profile pictures, when stored in files (docker-compose.yml mounts its media volume here, which takes
+# this folder's owner).
+RUN mkdir -p /app/media && chown overworld:overworld /app/media
+
 USER overworld
 ENV GUNICORN_BIND=0.0.0.0:8000
 EXPOSE 8000

@@ -3,6 +3,8 @@ The benchmark: loads the data set, serves the app under gunicorn as production w
 scenario with wrk for a fixed time at a fixed concurrency, and writes the figures to bench/RESULTS.md.
 
     .venv/bin/python bench/run.py            # full: 10,000 users, 10 s per scenario (make bench)
+    .venv/bin/python bench/run.py --scale 0.25 --database-url postgres://.../overworld_bench_quarter
+                                             # the same with a quarter of the catalogue, events, ...
     .venv/bin/python bench/run.py --smoke    # tiny data set, 2 s per scenario, for CI (make bench-smoke)
     .venv/bin/python bench/run.py --reuse --only typical_profile,heavy_profile --profile   # py-spy
 
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import load_data
 
@@ -43,6 +45,15 @@ OUT = BENCH / "out"
 VENV_BIN = Path(sys.executable).parent
 RESULTS_BEGIN = "<!-- bench:results:begin (written by bench/run.py; edit outside this block) -->"
 RESULTS_END = "<!-- bench:results:end -->"
+# The run at another --scale, and how each read's cost changes between the two sizes.
+SCALED_BEGIN = "<!-- bench:results-scaled:begin (written by bench/run.py; edit outside this block) -->"
+SCALED_END = "<!-- bench:results-scaled:end -->"
+GROWTH_BEGIN = "<!-- bench:growth:begin (written by bench/run.py; edit outside this block) -->"
+GROWTH_END = "<!-- bench:growth:end -->"
+READ_TARGET = 0.25  # issue 18: every paged or keyed read at >= 25% of the floor's throughput
+GROWTH_TARGET = 1.5  # and its CPU per request at the full size within 1.5x of the small size's
+# Searches as people type them: whole titles, part of one, a title's start (local catalogue, no IGDB).
+SEARCHES = ("hollow knight", "Crimson Tower II", "sunken lab", "eternal odyss", "Galactic Warden", "pixel sa")
 ACTORS = 64  # authenticated users writing at once: more than the connections, so none waits on another
 TYPICAL_PROFILES = 200  # distinct typical users whose profiles are read in turn
 WRK_TIMEOUT_SECONDS = 30  # gunicorn kills a worker after 30 s: a slower answer is lost anyway
@@ -59,6 +70,7 @@ class Scenario:
     description: str
     lines: list[str]  # requests for scenario.lua: method, path, token or "-", body; tab-separated
     connections: int
+    read: bool = False  # a paged or keyed read of issue 18's list, held to its targets
     min_seconds: int = 0  # a floor under --duration, for scenarios whose answers take long on purpose
     server_env: dict[str, str] = field(default_factory=dict)  # served by a server with these settings
     result: dict = field(default_factory=dict)
@@ -85,6 +97,12 @@ def parse_args() -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--smoke", action="store_true", help="tiny data set and 2 s per scenario (CI)")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="the data set's catalogue, shelves, events and journal at this share (bench/load_data.py)",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the database if it holds this data set")
     parser.add_argument("--duration", type=int, help="seconds per scenario (BENCH_DURATION; 10, smoke 2)")
     parser.add_argument(
@@ -113,6 +131,7 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.duration = args.duration or int(env("BENCH_DURATION", "2" if args.smoke else "10"))
     args.database_url = args.database_url or load_data.DEFAULT_DATABASE_URL + ("_smoke" if args.smoke else "")
+    args.scaled = args.scale != 1.0
     if args.output is None:  # only a full, unprofiled run updates the committed report
         full = BENCH / "RESULTS.md"
         args.output = (
@@ -187,15 +206,17 @@ def prepare(args) -> tuple[list[Scenario], dict]:
     from django.db import connection, connections
     from knox.models import AuthToken
 
-    from games.models import Game, GameState
-    from users.models import Follow, User
+    from games.models import Game, GameState, JournalEntry
+    from users.models import Activity, Follow, User
     from users.services import token_create
 
-    size = load_data.SIZES["smoke" if args.smoke else "full"]
+    size = load_data.sized("smoke" if args.smoke else "full", args.scale)
     AuthToken.objects.all().delete()  # the tokens of earlier runs (and their logins)
     actors = list(User.objects.filter(username__startswith="user").order_by("id")[:ACTORS])
     tokens = [token_create(user=actor) for actor in actors]
-    heavy_token = token_create(user=User.objects.get(username=load_data.HEAVY_USERNAME))
+    heavy = User.objects.get(username=load_data.HEAVY_USERNAME)
+    heavy_token = token_create(user=heavy)
+    dense_token = token_create(user=User.objects.get(username=load_data.DENSE_USERNAME))
     followed = set(
         Follow.objects.filter(follower__in=actors).values_list("follower_id", "followed__username")
     )
@@ -294,6 +315,7 @@ def prepare(args) -> tuple[list[Scenario], dict]:
             min_seconds=5,
         ),
     ]
+    scenarios += read_scenarios(args, size, actors, tokens, heavy, dense_token)
     if args.only:
         wanted = {"floor", *args.only.split(",")}
         unknown = wanted - {s.name for s in scenarios}
@@ -322,10 +344,109 @@ def prepare(args) -> tuple[list[Scenario], dict]:
             "games": Game.objects.count(),
             "game states": GameState.objects.count(),
             "follows": Follow.objects.count(),
+            "activity events": Activity.objects.count(),
+            "journal entries": JournalEntry.objects.count(),
         },
     }
     connections.close_all()
     return scenarios, facts
+
+
+def read_scenarios(
+    args, size: dict, actors: list, tokens: list[str], heavy, dense_token: str
+) -> list[Scenario]:
+    """Every read endpoint of issue 18, each on the data set's worst realistic subject."""
+    from games.models import Game
+    from overworld.pagination import encode_cursor
+    from users.models import Follow
+    from users.selectors import feed_list
+
+    c = args.connections
+
+    def get(path: str, token: str | None = None) -> str:
+        return request_line("GET", path, token)
+
+    def page_two_of_feed(index: int) -> str:
+        ids = list(
+            feed_list(reader=actors[index], limit=21).order_by("-id").values_list("id", flat=True)[:21]
+        )
+        cursor = f"?cursor={encode_cursor([ids[19]])}" if len(ids) > 20 else ""
+        return get(f"/api/feed/{cursor}", tokens[index])
+
+    deep = (
+        Follow.objects.filter(followed=heavy)
+        .order_by("-id")
+        .values_list("id", flat=True)[size["heavy_followers"] * 4 // 5]
+    )
+    shelved = list(
+        Game.objects.filter(states__user=heavy).order_by("id").values_list("igdb", flat=True)[:200]
+    )
+    names = [actor.username for actor in actors]
+    read = [
+        (
+            "feed_sparse",
+            "`GET /api/feed/` of readers who each follow 10 ordinary users, page 1",
+            [get("/api/feed/", t) for t in tokens],
+        ),
+        (
+            "feed_sparse_page2",
+            "The same readers' page 2 (the cursor of page 1's `next`)",
+            [page_two_of_feed(i) for i in range(len(actors))],
+        ),
+        (
+            "feed_dense",
+            f"`GET /api/feed/` of `dense`, who follows {size['dense_follows']:,} users",
+            [get("/api/feed/", dense_token)],
+        ),
+        (
+            "activity",
+            "`GET /api/users/<name>/activity/`, ordinary users in turn",
+            [get(f"/api/users/{n}/activity/") for n in names],
+        ),
+        (
+            "followers_first",
+            f"`GET /api/users/heavy/followers/` ({size['heavy_followers']:,}), page 1",
+            [get("/api/users/heavy/followers/")],
+        ),
+        (
+            "followers_deep",
+            "The same, a page 4/5 of the way down (its cursor)",
+            [get(f"/api/users/heavy/followers/?cursor={encode_cursor([deep])}")],
+        ),
+        (
+            "shelf_page",
+            "`GET /api/users/heavy/games/?shelf=played`, page 1",
+            [get("/api/users/heavy/games/?shelf=played")],
+        ),
+        (
+            "journal",
+            f"`GET /api/users/heavy/journal/` ({size['heavy_journal']:,} entries), page 1",
+            [get("/api/users/heavy/journal/")],
+        ),
+        ("stats", "`GET /api/users/heavy/stats/`", [get("/api/users/heavy/stats/")]),
+        (
+            "game_detail",
+            "`GET /api/games/<igdb>/`, 200 shelved games in turn (no IGDB)",
+            [get(f"/api/games/{igdb}/") for igdb in shelved],
+        ),
+        (
+            "catalogue_search",
+            f"`GET /api/games/search/?q=` (no IGDB): {', '.join(SEARCHES)}",
+            [get(f"/api/games/search/?q={quote(q)}") for q in SEARCHES],
+        ),
+        ("game_list", "`GET /api/games/`, page 1", [get("/api/games/")]),
+        (
+            "game_list_search",
+            "`GET /api/games/?search=`, the same searches",
+            [get(f"/api/games/?search={quote(q)}") for q in SEARCHES],
+        ),
+        (
+            "popular",
+            "`GET /api/games/popular/?limit=20` (no IGDB: the most shelved here)",
+            [get("/api/games/popular/?limit=20")],
+        ),
+    ]
+    return [Scenario(name, description, lines, c, read=True) for name, description, lines in read]
 
 
 def unthrottle(env: dict[str, str]) -> None:
@@ -607,6 +728,7 @@ def serve(wrk: str, args, scenarios: list[Scenario], env: dict[str, str]) -> boo
 
 def report(args, scenarios: list[Scenario], facts: dict, env: dict[str, str]) -> str:
     floor = scenarios[0].rps
+    begin, end = (SCALED_BEGIN, SCALED_END) if args.scaled else (RESULTS_BEGIN, RESULTS_END)
     rows = [
         "| Scenario | What | Conns | Requests | Req/s | p50 ms | p95 ms | p99 ms | Errors | Of floor "
         "| App CPU ms | DB CPU ms | Cache CPU ms | KB | Others |",
@@ -619,7 +741,10 @@ def report(args, scenarios: list[Scenario], facts: dict, env: dict[str, str]) ->
             if r
             else ["-"] * 5
         )
-        figures += [str(s.errors), f"{100 * s.rps / floor:.1f}%" if floor and r else "-"]
+        share = f"{100 * s.rps / floor:.1f}%" if floor and r else "-"
+        if s.read and floor and r:  # issue 18's target: >= 25% of the floor
+            share += " ✓" if s.rps >= READ_TARGET * floor else " ✗"
+        figures += [str(s.errors), share]
         cpu = ("app_cpu_ms", "db_cpu_ms", "cache_cpu_ms")
         figures += [f"{r[key]:.2f}" if key in r else "-" for key in cpu]
         figures += [f"{r['bytes'] / max(r['requests'], 1) / 1024:,.1f}" if r else "-"]
@@ -641,8 +766,9 @@ def report(args, scenarios: list[Scenario], facts: dict, env: dict[str, str]) ->
     rows_loaded = ", ".join(f"{count:,} {table}" for table, count in facts["rows"].items())
     return "\n".join(
         [
-            RESULTS_BEGIN,
-            f"## {'Smoke run' if args.smoke else 'Results'}",
+            begin,
+            f"## {'Smoke run' if args.smoke else 'Results'}"
+            + (f" at scale {args.scale:g}" if args.scaled else ""),
             "",
             *(f"- {key}: {value}" for key, value in description.items()),
             f"- Server: gunicorn ({gunicorn_settings(env, args.workers)}), DEBUG off, persistent database "
@@ -657,24 +783,50 @@ def report(args, scenarios: list[Scenario], facts: dict, env: dict[str, str]) ->
             *rows,
             "",
             "Errors: non-2xx answers, socket errors and timeouts. Of floor: requests per second as a share "
-            "of the floor's. App CPU ms, DB CPU ms and Cache CPU ms: CPU time the gunicorn workers, the "
+            f"of the floor's; ✓ or ✗ on the reads held to the target of {READ_TARGET:.0%}. App CPU ms, "
+            "DB CPU ms and Cache CPU ms: CPU time the gunicorn workers, the "
             "PostgreSQL backends and the Redis server spent per request (from /proc; other load on the "
             "machine moves them far less than the latencies). KB: mean size of an answer, headers "
             "included. Others: cores that other "
             f"processes kept busy meanwhile (of {os.cpu_count()}); above {BUSY_OTHERS}, that scenario's "
             "latencies and rates are low.",
             *(["", "**Errors:**", *failures] if failures else []),
-            RESULTS_END,
+            end,
         ]
     )
 
 
-def write_report(path: Path, block: str) -> None:
-    """Replaces the generated block of the report, keeping the text written around it."""
-    text = path.read_text() if path.exists() else f"# Benchmark results\n\n{RESULTS_BEGIN}\n{RESULTS_END}\n"
-    if RESULTS_BEGIN in text and RESULTS_END in text:
-        before, rest = text.split(RESULTS_BEGIN, 1)
-        text = before + block + rest.split(RESULTS_END, 1)[1]
+def growth_report(full: dict, small: dict) -> str:
+    """How each read's CPU per request (app + database) changes from the small size to the full one."""
+    rows = [
+        f"## Growth: scale {small['scale']:g} -> 1",
+        "",
+        f"Data set at scale {small['scale']:g}: {small['rows']}; at 1: {full['rows']}.",
+        "",
+        "| Scenario | CPU ms (app + DB), small | CPU ms, full | Full / small | Target (≤ "
+        f"{GROWTH_TARGET:g} times) | Of floor, small | Of floor, full |",
+        "|---|--:|--:|--:|:-:|--:|--:|",
+    ]
+    for name, result in full["scenarios"].items():
+        other = small["scenarios"].get(name)
+        if not result.get("read") or not other:
+            continue
+        cpu_full, cpu_small = (r["app_cpu_ms"] + r["db_cpu_ms"] for r in (result, other))
+        ratio = cpu_full / cpu_small if cpu_small else float("inf")
+        met = "✓" if ratio <= GROWTH_TARGET else "✗"
+        rows.append(
+            f"| {name} | {cpu_small:.2f} | {cpu_full:.2f} | {ratio:.2f} | {met} "
+            f"| {other['of_floor']:.1%} | {result['of_floor']:.1%} |"
+        )
+    return "\n".join([GROWTH_BEGIN, *rows, GROWTH_END])
+
+
+def write_report(path: Path, block: str, begin: str = RESULTS_BEGIN, end: str = RESULTS_END) -> None:
+    """Replaces the generated block between `begin` and `end`, keeping the text written around it."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    if begin in text and end in text:
+        before, rest = text.split(begin, 1)
+        text = before + block + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text)
@@ -689,7 +841,7 @@ def main() -> int:
     os.environ.update(env)
 
     load = [sys.executable, str(BENCH / "load_data.py"), "--database-url", args.database_url]
-    load += ["--smoke"] * args.smoke + ["--reuse"] * args.reuse
+    load += ["--smoke"] * args.smoke + ["--reuse"] * args.reuse + ["--scale", str(args.scale)]
     subprocess.run(load, check=True, timeout=600)
     scenarios, facts = prepare(args)
     unthrottle(env)
@@ -703,8 +855,28 @@ def main() -> int:
         if not serve(wrk, args, group, env | dict(settings)):
             break
 
-    write_report(args.output, report(args, scenarios, facts, env))
+    begin, end = (SCALED_BEGIN, SCALED_END) if args.scaled else (RESULTS_BEGIN, RESULTS_END)
+    write_report(args.output, report(args, scenarios, facts, env), begin, end)
     (OUT / "results.json").write_text(json.dumps({s.name: s.result for s in scenarios}, indent=2) + "\n")
+    if not args.smoke and not args.profile and not args.only:
+        # Each size's figures are kept, so that a run at either size can compare itself with the other's.
+        floor = scenarios[0].rps
+        summary = {
+            "scale": args.scale,
+            "rows": ", ".join(f"{count:,} {table}" for table, count in facts["rows"].items()),
+            "scenarios": {
+                s.name: {**s.result, "read": s.read, "of_floor": s.rps / floor if floor else 0.0}
+                for s in scenarios
+                if s.result
+            },
+        }
+        (OUT / f"results-scale-{args.scale:g}.json").write_text(json.dumps(summary, indent=2) + "\n")
+        full_file = OUT / "results-scale-1.json"
+        small_files = sorted(OUT.glob("results-scale-0*.json"))
+        if full_file.exists() and small_files:
+            full = json.loads(full_file.read_text())
+            small = json.loads(small_files[0].read_text())
+            write_report(args.output, growth_report(full, small), GROWTH_BEGIN, GROWTH_END)
     busy = [s.name for s in scenarios if s.result.get("other_cores", 0) > BUSY_OTHERS]
     if busy:
         print(f"WARNING: other processes kept the machine busy during {', '.join(busy)}: figures are low.")

@@ -6,5 +6,7 @@ class GamesConfig(AppConfig):
     name = "games"
 
     def ready(self) -> None:
-        # Announces a change of a game's summary (games/signals.py).
+        # Announces a change of a game's summary (games/signals.py); the popular games' counts follow
+        # every shelf write (games/popularity.py).
+        import games.popularity
         import games.signals  # noqa: F401

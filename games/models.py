@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 IGDB_ID_MAX_LENGTH = 32
 IGDB_ID_PATTERN = r"[A-Za-z0-9-]{1,32}"
@@ -48,6 +50,14 @@ class Game(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            # The catalogue's pages, by name (keyset).
+            models.Index(fields=["name", "id"], name="games_game_name_id_idx"),
+            # Search (games/selectors.py): trigrams of the name as the case-insensitive lookups compare
+            # it, UPPER(name), so `icontains` and `istartswith` use it. PostgreSQL only (the migration
+            # skips it elsewhere).
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="games_game_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.igdb})"
@@ -107,9 +117,30 @@ class GameState(models.Model):
                 for shelf in SHELVES
             ),
         ]
+        # A shelf's page (newest first) is read by its own partial index: a page of a user with
+        # thousands of games costs a page, not a sort of all of them.
+        indexes = [
+            models.Index(
+                "user",
+                models.F(f"{shelf}_at").desc(),
+                models.F("id").desc(),
+                condition=Q(**{shelf: True}),
+                name=f"games_state_{shelf}_idx",
+            )
+            for shelf in SHELVES
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} / {self.game_id}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        state = super().from_db(db, field_names, values)
+        state.on_a_shelf_saved = state.on_a_shelf()
+        return state
+
+    def on_a_shelf(self) -> bool:
+        return any(getattr(self, shelf) for shelf in SHELVES)
 
     def set_shelf(self, shelf: str, value: bool, *, at) -> bool:
         """Puts the game on or off `shelf` as of `at`; False when it already was (nothing changes)."""
@@ -170,3 +201,22 @@ class FavouriteGame(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} #{self.position}: {self.game_id}"
+
+
+class GamePopularity(models.Model):
+    """
+    How many users have a game on at least one shelf, kept by games/popularity.py as shelves change:
+    the popular games are read from here by an index, not counted over every shelf per request.
+    A row of its own, not a field of Game, so that saving a game (the admin, an IGDB refresh) never
+    writes back a count read before a concurrent shelving.
+    """
+
+    game = models.OneToOneField(Game, on_delete=models.CASCADE, primary_key=True, related_name="popularity")
+    users_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "game popularity"
+        indexes = [models.Index(fields=["-users_count", "game"], name="games_popularity_top_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.game_id}: {self.users_count}"

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.postgres.search import TrigramSimilarity
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Length
 
 from games.igdb import get_client, parse_igdb_id
 from games.models import (
@@ -23,12 +26,41 @@ from games.models import (
 )
 from overworld.exceptions import UpstreamError
 
+# Search by name. On PostgreSQL the case-insensitive lookups below compare UPPER(name), which the
+# trigram index games_game_name_trgm holds: a match is found by the index, not by reading the catalogue.
+# Texts shorter than a trigram match names that start with them (the index has each name's leading
+# "  x" and " xy" trigrams), longer ones anywhere in the name.
+SEARCH_SUBSTRING_MIN_LENGTH = 3
+# Exact names first, then names that start with the text, then the rest; within each, the closest
+# (PostgreSQL: trigram similarity; elsewhere: the shortest name), then by name.
+SEARCH_ORDERING = ("match_rank", "-closeness", "name", "id")
+GAME_LIST_ORDERING = ("name", "id")
+SIMILARITY_SCALE = 10_000  # similarity (0..1) as an integer, exact in a page's cursor
 
-def game_list(*, search: str = "") -> QuerySet[Game]:
-    games = Game.objects.all()
+
+def game_search(*, text: str) -> QuerySet[Game]:
+    """Games whose name matches `text` (any letter case), annotated for SEARCH_ORDERING."""
+    text = " ".join(text.split())
+    lookup = "icontains" if len(text) >= SEARCH_SUBSTRING_MIN_LENGTH else "istartswith"
+    if connection.vendor == "postgresql":
+        closeness = Cast(TrigramSimilarity("name", text) * SIMILARITY_SCALE, IntegerField())
+    else:
+        closeness = -Length("name")
+    return Game.objects.filter(**{f"name__{lookup}": text}).annotate(
+        match_rank=Case(
+            When(name__iexact=text, then=Value(0)),
+            When(name__istartswith=text, then=Value(1)),
+            default=Value(2),
+        ),
+        closeness=closeness,
+    )
+
+
+def game_list(*, search: str = "") -> tuple[QuerySet[Game], tuple[str, ...]]:
+    """The catalogue, or its games matching `search`, and the ordering to page them by (keyset)."""
     if search:
-        games = games.filter(name__icontains=search)
-    return games.order_by("name", "id")
+        return game_search(text=search), SEARCH_ORDERING
+    return Game.objects.all(), GAME_LIST_ORDERING
 
 
 RATINGS = range(RATING_MIN, RATING_MAX + 1)
@@ -181,7 +213,7 @@ def catalogue_search(*, text: str, limit: int) -> Catalogue:
     When IGDB fails, the local matches alone; when it fails and none match here, its error.
     """
     text = " ".join(text.split())
-    local = list(Game.objects.filter(name__icontains=text).order_by("name", "id")[:limit])
+    local = list(game_search(text=text).order_by(*SEARCH_ORDERING)[:limit])
     client = get_client()
     if client is None:
         return Catalogue(SOURCE_LOCAL, local)
@@ -201,13 +233,14 @@ def catalogue_search(*, text: str, limit: int) -> Catalogue:
 
 
 def game_list_most_shelved(*, limit: int) -> list[Game]:
-    """The local games on the most users' shelves (any shelf), in one query."""
-    on_a_shelf = Q(states__played=True) | Q(states__liked=True) | Q(states__backlog=True)
-    on_a_shelf |= Q(states__wishlist=True)
+    """
+    The local games on the most users' shelves (any shelf), most first, ties by the game added first:
+    the top of an index over the counts games/popularity.py keeps, not a count of every shelf.
+    """
     return list(
-        Game.objects.annotate(users_count=Count("states", filter=on_a_shelf))
-        .filter(users_count__gt=0)
-        .order_by("-users_count", "name", "id")[:limit]
+        Game.objects.filter(popularity__users_count__gt=0).order_by(
+            "-popularity__users_count", "popularity__game_id"
+        )[:limit]
     )
 
 

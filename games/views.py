@@ -1,14 +1,12 @@
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.generics import ListAPIView
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from games import selectors, services
-from games.models import IGDB_ID_PATTERN, SHELVES, GameState
+from games.models import IGDB_ID_PATTERN, GameState
 from games.serializers import (
     CataloguePopularQuerySerializer,
     CatalogueSearchQuerySerializer,
@@ -22,6 +20,7 @@ from games.serializers import (
     JournalEntryUpdateSerializer,
 )
 from overworld.exceptions import NotFoundError
+from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
 from overworld.permissions import HasVerifiedEmail, owner_writes_permissions
 from overworld.schema import (
     BAD_GATEWAY,
@@ -41,28 +40,29 @@ UNVERIFIED = OpenApiResponse(
 )
 
 
-class GamePagination(PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
-class GameListView(ListAPIView):
+class GameListView(APIView):
     permission_classes = [AllowAny]
-    serializer_class = GameSummarySerializer
-    pagination_class = GamePagination
-
-    def get_queryset(self):
-        return selectors.game_list(search=self.request.query_params.get("search", "").strip())
 
     @extend_schema(
         tags=["games"],
+        operation_id="api_games_list",
         summary="List games",
-        responses={200: GameSummarySerializer(many=True), 404: NOT_FOUND},
-        parameters=[OpenApiParameter("search", str, description="Part of the game's name, any letter case.")],
+        description=(
+            "The games known here, by name; with `search`, those whose name contains it (any letter "
+            "case; a text of one or two characters: names that start with it), exact names first, then "
+            "names that start with it, then the closest."
+        ),
+        parameters=[
+            OpenApiParameter("search", str, description="Part of the game's name, any letter case."),
+            *KEYSET_PARAMETERS,
+        ],
+        responses={200: paginated(GameSummarySerializer), 400: INVALID_CURSOR},
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request):
+        games, ordering = selectors.game_list(search=request.query_params.get("search", "").strip())
+        paginator = KeysetPagination(ordering)
+        page = paginator.paginate_queryset(games, request, view=self)
+        return paginator.get_paginated_response(GameSummarySerializer(page, many=True).data)
 
 
 class GameDetailView(APIView):
@@ -124,7 +124,7 @@ class GameStateView(APIView):
         request=GameStateUpdateSerializer,
         responses={
             200: GameStateSerializer,
-            400: field_errors("GameStateUpdateError", [*SHELVES, "rating", "game"]),
+            400: field_errors("GameStateUpdateError", GameStateUpdateSerializer),
             401: UNAUTHORIZED,
             403: UNVERIFIED,
             404: NOT_FOUND,
@@ -151,7 +151,7 @@ class JournalCreateView(APIView):
         request=JournalEntryCreateSerializer,
         responses={
             201: JournalEntrySerializer,
-            400: field_errors("JournalEntryError", [*JournalEntryCreateSerializer().fields]),
+            400: field_errors("JournalEntryError", JournalEntryCreateSerializer),
             401: UNAUTHORIZED,
             403: UNVERIFIED,
         },
@@ -189,7 +189,7 @@ class JournalEntryView(APIView):
         request=JournalEntryUpdateSerializer,
         responses={
             200: JournalEntrySerializer,
-            400: field_errors("JournalEntryUpdateError", [*JournalEntryUpdateSerializer().fields]),
+            400: field_errors("JournalEntryUpdateError", JournalEntryUpdateSerializer),
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: NOT_FOUND,

@@ -4,6 +4,12 @@ One error contract for the whole API.
 Services raise Django's `ValidationError` or one of the small domain errors below; this module maps
 them onto DRF's error bodies, so no view builds an error response by hand. Django's own error views
 (404, 500, ...) are turned into JSON by `overworld.middleware.JsonErrorMiddleware`.
+
+Two shapes: field errors, `{"field": ["message", ...], "non_field_errors": [...]}` as the seed has them,
+and every other error, `{"detail": "message", "code": "machine_readable"}`. The codes are DRF's own
+(`not_authenticated`, `authentication_failed`, `permission_denied`, `not_found`, `throttled`,
+`parse_error`, `method_not_allowed`, `unsupported_media_type`, ...) and this project's (`ERROR_CODES`),
+so a client never has to match message text.
 """
 
 import logging
@@ -21,6 +27,20 @@ from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+# The project's own codes, beside DRF's; listed here so the API docs and the tests can name them all.
+ERROR_CODES = {
+    "email_not_verified": "The action needs a verified e-mail address (EMAIL_VERIFICATION_REQUIRED).",
+    "login_locked": "Too many failed logins for this username from this client; retry after Retry-After.",
+    "too_many_emails": "Too many e-mails were asked for this address; retry after Retry-After.",
+    "bad_gateway": "IGDB answered something unusable.",
+    "service_unavailable": "IGDB is unreachable, too slow or overloaded.",
+    "database_unavailable": "The database is unavailable; retry after Retry-After.",
+    "cache_unavailable": "The cache (Redis) is unavailable; retry after Retry-After.",
+    "request_too_large": "The body is over the size limit.",
+    "bad_request": "The request is malformed (a bad header, a host that is not served).",
+    "server_error": "A bug: the server failed.",
+}
+
 
 class DomainError(Exception):
     """Base of the errors services raise for a rule that is not a field's validation."""
@@ -33,18 +53,24 @@ class NotFoundError(DomainError):
 class ForbiddenError(DomainError):
     """The caller is authenticated but may not do this."""
 
-    def __init__(self, detail: str = "You do not have permission to perform this action."):
+    def __init__(
+        self,
+        detail: str = "You do not have permission to perform this action.",
+        code: str = "permission_denied",
+    ):
         super().__init__(detail)
         self.detail = detail
+        self.code = code
 
 
 class TooManyAttemptsError(DomainError):
     """A rule against guessing refuses the request for `retry_after` seconds (429 with Retry-After)."""
 
-    def __init__(self, detail: str, retry_after: int):
+    def __init__(self, detail: str, retry_after: int, code: str = "throttled"):
         super().__init__(detail)
         self.detail = detail
         self.retry_after = retry_after
+        self.code = code
 
 
 class UpstreamError(DomainError):
@@ -74,8 +100,8 @@ class ServiceUnavailable(exceptions.APIException):
     default_detail = "A service this API depends on is unavailable; try again later."
     default_code = "service_unavailable"
 
-    def __init__(self, detail: str | None = None, wait: int | None = None):
-        super().__init__(detail)
+    def __init__(self, detail: str | None = None, wait: int | None = None, code: str | None = None):
+        super().__init__(detail, code)
         # DRF's exception handler turns `wait` into a Retry-After header.
         self.wait = wait
 
@@ -98,9 +124,9 @@ def to_api_exception(exc: Exception) -> Exception:
         # DRF would echo Django's "No User matches the given query."; the contract says "Not found."
         return exceptions.NotFound()
     if isinstance(exc, ForbiddenError):
-        return exceptions.PermissionDenied(exc.detail)
+        return exceptions.PermissionDenied(exc.detail, code=exc.code)
     if isinstance(exc, TooManyAttemptsError):
-        return exceptions.Throttled(wait=exc.retry_after, detail=exc.detail)
+        return exceptions.Throttled(wait=exc.retry_after, detail=exc.detail, code=exc.code)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
     if isinstance(exc, UpstreamUnavailableError):
@@ -114,7 +140,18 @@ def to_api_exception(exc: Exception) -> Exception:
 
 
 def exception_handler(exc, context):
-    return drf_exception_handler(to_api_exception(exc), context)
+    """DRF's answer, with the `code` of a `{"detail"}` error beside it (field errors keep their shape)."""
+    exc = to_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and set(response.data) == {"detail"}:
+        detail = exc.detail
+        response.data["code"] = getattr(detail, "code", None) or exc.default_code
+    return response
+
+
+def error_body(detail: str, code: str) -> dict:
+    """The body of a `{"detail"}` error for the places outside DRF (the middleware)."""
+    return {"detail": detail, "code": code}
 
 
 # --- The database or the cache (Redis) is down: 503 with Retry-After, never a 500 ---
@@ -144,5 +181,7 @@ def dependency_unavailable(dependency: str, exc: BaseException) -> ServiceUnavai
         "%s unavailable: %s: %s", dependency, exc.__class__.__name__, " ".join(str(exc).split())
     )
     return ServiceUnavailable(
-        f"The {dependency} is unavailable; try again shortly.", wait=DEPENDENCY_RETRY_AFTER_SECONDS
+        f"The {dependency} is unavailable; try again shortly.",
+        wait=DEPENDENCY_RETRY_AFTER_SECONDS,
+        code=f"{dependency}_unavailable",
     )

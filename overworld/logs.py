@@ -5,11 +5,29 @@ ending in key=value pairs, or `json`, one JSON object per line for a log pipelin
 A record's structured fields travel in `extra={"fields": {...}}` (the request log of
 `overworld.middleware.RequestLogMiddleware` does so); both formats print them after the usual time,
 level, logger and message.
+
+Every line written while a request is handled (the security log, e-mails, `django.request`, ...)
+also carries that request's `request_id`: the middleware sets `current_request_id` for the request,
+and `RequestIdFilter`, on the handler, copies it onto each record.
 """
 
 import json
 import logging
+from contextvars import ContextVar
 from datetime import UTC, datetime
+
+# The id of the request being handled in this context, if any (overworld.middleware sets it).
+current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
+
+
+class RequestIdFilter(logging.Filter):
+    """Gives each record the `request_id` of the request it was written for (None outside one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = current_request_id.get()
+        return True
+
 
 # Characters that would make a key=value line ambiguous: a value holding one of these is quoted.
 _NEEDS_QUOTES = frozenset(' "=\\')
@@ -22,7 +40,11 @@ def _timestamp(record: logging.LogRecord) -> str:
 
 def _fields(record: logging.LogRecord) -> dict:
     fields = getattr(record, "fields", None)
-    return fields if isinstance(fields, dict) else {}
+    fields = dict(fields) if isinstance(fields, dict) else {}
+    request_id = getattr(record, "request_id", None)
+    if request_id is not None:
+        fields.setdefault("request_id", request_id)
+    return fields
 
 
 def _key_value(value) -> str:

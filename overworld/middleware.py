@@ -5,11 +5,26 @@ import uuid
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.http import JsonResponse
 from django.utils.functional import SimpleLazyObject
 from rest_framework.response import Response
 
-from overworld.exceptions import dependency_unavailable, unavailable_dependency
+from overworld.exceptions import dependency_unavailable, error_body, unavailable_dependency
+from overworld.logs import current_request_id
+
+# The codes of DRF's exceptions for the same statuses, so a client sees one code per kind of error.
+_CODE_BY_STATUS = {
+    HTTPStatus.BAD_REQUEST: "bad_request",
+    HTTPStatus.FORBIDDEN: "permission_denied",
+    HTTPStatus.NOT_FOUND: "not_found",
+    HTTPStatus.METHOD_NOT_ALLOWED: "method_not_allowed",
+    HTTPStatus.INTERNAL_SERVER_ERROR: "server_error",
+}
+
+
+def _code(status: HTTPStatus) -> str:
+    return _CODE_BY_STATUS.get(status) or status.phrase.lower().replace(" ", "_").replace("-", "_")
 
 
 class JsonErrorMiddleware:
@@ -35,31 +50,37 @@ class JsonErrorMiddleware:
         ):
             status = HTTPStatus(response.status_code)
             detail = "Not found." if status == HTTPStatus.NOT_FOUND else f"{status.phrase}."
-            return JsonResponse({"detail": detail}, status=response.status_code)
+            return JsonResponse(error_body(detail, _code(status)), status=response.status_code)
         return response
 
 
 class RequestSizeLimitMiddleware:
     """
     Refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 413 before anything reads it. (DRF's
-    parsers read the stream themselves, so Django's own limit would not stop them.)
+    parsers read the stream themselves, so Django's own limit would not stop them.) A view that takes
+    larger bodies (a picture upload) says how large in its class's `request_body_limit`.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Django's as_view() sets view_class; DRF's views are class-based.
+        view_class = getattr(view_func, "view_class", None)
+        limit = getattr(view_class, "request_body_limit", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return JsonResponse({"detail": "Invalid Content-Length header."}, status=400)
+            return JsonResponse(error_body("Invalid Content-Length header.", "bad_request"), status=400)
         if limit is not None and length > limit:
             return JsonResponse(
-                {"detail": f"Request body too large: the limit is {limit} bytes."},
+                error_body(f"Request body too large: the limit is {limit} bytes.", "request_too_large"),
                 status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             )
-        return self.get_response(request)
+        return None
 
 
 class DependencyUnavailableMiddleware:
@@ -81,7 +102,9 @@ class DependencyUnavailableMiddleware:
             return None
         error = dependency_unavailable(dependency, exception)
         return JsonResponse(
-            {"detail": error.detail}, status=error.status_code, headers={"Retry-After": str(error.wait)}
+            error_body(error.detail, error.detail.code),
+            status=error.status_code,
+            headers={"Retry-After": str(error.wait)},
         )
 
 
@@ -110,7 +133,9 @@ class RequestLogMiddleware:
     in the X-Request-ID response header, so a client's report can be matched with the log. Headers,
     query strings and bodies are never logged: they may carry tokens and passwords.
 
-    First in MIDDLEWARE: the duration and the status are those the client gets.
+    First in MIDDLEWARE: the duration and the status are those the client gets. The request id is
+    also `overworld.logs.current_request_id` from here until the response is closed (Django logs
+    `django.request` lines after the middleware returns), so every line of the request names it.
     """
 
     def __init__(self, get_response):
@@ -120,6 +145,7 @@ class RequestLogMiddleware:
         started = time.perf_counter()
         offered = request.headers.get(REQUEST_ID_HEADER, "")
         request.request_id = offered if _REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+        current_request_id.set(request.request_id)
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request.request_id
         request_log.info(
@@ -136,3 +162,11 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+def _forget_request_id(**kwargs) -> None:
+    # The response is closed: later lines of this worker belong to no request, or to the next one.
+    current_request_id.set(None)
+
+
+request_finished.connect(_forget_request_id, dispatch_uid="overworld.middleware.forget_request_id")

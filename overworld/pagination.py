@@ -37,7 +37,8 @@ class InvalidCursor(InvalidInput):
         super().__init__({"cursor": ["Invalid cursor: take it from a `next` link."]})
 
 
-def _encode(values: list) -> str:
+def encode_cursor(values: list) -> str:
+    """The cursor of a page that starts after the row whose ordering values are `values`."""
     plain = [value.isoformat() if isinstance(value, datetime.date) else value for value in values]
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
@@ -78,13 +79,22 @@ class KeysetPagination(BasePagination):
             equal_so_far &= Q(**{field: value})
         return condition
 
+    def position(self, request: Request) -> list | None:
+        """
+        The ordering values of the row the requested page starts after (its cursor's), or None on the
+        first page; InvalidCursor for a cursor this paginator did not make. For a selector that must
+        bound its own query by the page (the feed), before paginate_queryset.
+        """
+        cursor = request.query_params.get(CURSOR_PARAM)
+        return _decode(cursor, len(self.ordering)) if cursor else None
+
     def paginate_queryset(self, queryset: QuerySet, request: Request, view=None) -> list:
         self.request = request
         queryset = queryset.order_by(*self.ordering)
-        cursor = request.query_params.get(CURSOR_PARAM)
-        if cursor:
+        position = self.position(request)
+        if position is not None:
             try:
-                queryset = queryset.filter(self._after(_decode(cursor, len(self.ordering))))
+                queryset = queryset.filter(self._after(position))
             except (TypeError, ValueError, ValidationError) as error:
                 raise InvalidCursor() from error
         size = self.page_size(request)
@@ -105,7 +115,7 @@ class KeysetPagination(BasePagination):
         if not self.has_next:
             return None
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, CURSOR_PARAM, _encode(self.last_values))
+        return replace_query_param(url, CURSOR_PARAM, encode_cursor(self.last_values))
 
     def get_paginated_response(self, data) -> Response:
         return Response({"next": self.get_next_link(), "results": data})

@@ -16,6 +16,7 @@ from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from overworld.email_config import email_settings
+from overworld.storage_config import avatar_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Trigram search (games/selectors.py) and its index's operator class, on PostgreSQL.
+    "django.contrib.postgres",
     "rest_framework",
     "knox",
     "drf_spectacular",
@@ -135,11 +138,6 @@ DATABASES = {
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", False),
     )
 }
-# On PostgreSQL, the queries of most requests (a token's, a named user's) are prepared once per kept
-# connection on the server (overworld/prepared.py). Off behind a pooler that shares connections per
-# transaction (PgBouncer's transaction mode), where a prepared statement may not be there on the next
-# transaction's connection.
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 # A database that does not answer fails the request (503) within seconds rather than holding a worker
 # until gunicorn kills it; `?connect_timeout=N` in DATABASE_URL overrides.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -201,9 +199,20 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (profile pictures) on this machine, unless AVATAR_STORAGE_URL names an S3-compatible store
+# (overworld/storage_config.py). MEDIA_URL may be absolute (https://api.example.com/media/): a frontend on
+# another origin (the original web client) uses picture URLs as they come.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+if not MEDIA_URL.endswith("/"):
+    raise ImproperlyConfigured(f"DJANGO_MEDIA_URL must end with a slash, not {MEDIA_URL!r}.")
+# Whether this app serves MEDIA_ROOT at MEDIA_URL itself (the files are its own re-encoded pictures, under
+# random names); off, a reverse proxy or the S3 store serves them. Default: DEBUG.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "avatars": avatar_storage(os.environ, media_root=MEDIA_ROOT, media_url=MEDIA_URL),
 }
 # Without `collectstatic` (development, tests) the files are found where the apps keep them.
 WHITENOISE_USE_FINDERS = True
@@ -229,7 +238,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, with hand-given operation ids and the answers every operation may give.
+    "DEFAULT_SCHEMA_CLASS": "overworld.schema.AutoSchema",
     "EXCEPTION_HANDLER": "overworld.exceptions.exception_handler",
     # Per client address; each scope is tuned by THROTTLE_<SCOPE> (e.g. THROTTLE_LOGIN=30/min).
     "DEFAULT_THROTTLE_RATES": {
@@ -247,6 +257,8 @@ REST_FRAMEWORK = {
             "email_address": "5/hour",
             # Game search, popular games and game details, which may call IGDB.
             "catalogue": "120/min",
+            # Profile picture uploads and removals, per user (users/avatars.py).
+            "avatar": "30/hour",
         }.items()
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
@@ -309,6 +321,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The API's contract is JSON and tokens: the form parsers and the session serve the browsable API,
+    # which keeps them, but the schema (and every client generated from it) offers neither.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "AUTHENTICATION_WHITELIST": ["users.authentication.TokenAuthentication"],
+    "PREPROCESSING_HOOKS": ["overworld.schema.preprocess_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "overworld.schema.postprocess_schema",
+    ],
     "TAGS": [
         {"name": "users", "description": "Accounts, profiles and follows."},
         {"name": "games", "description": "The game catalogue and each user's shelves."},
@@ -362,7 +383,11 @@ LOGGING = {
         "text": {"()": "overworld.logs.KeyValueFormatter"},
         "json": {"()": "overworld.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Each line written while a request is handled names its request_id (overworld/logs.py).
+    "filters": {"request_id": {"()": "overworld.logs.RequestIdFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Logins, lockouts, logouts, password changes, deletions: user id and client, never a secret.
     # overworld.request (one line per request, INFO) follows DJANGO_LOG_LEVEL: WARNING silences it.

@@ -1,21 +1,32 @@
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from games import views as games_views
 from overworld.health import HealthView, ReadinessView
+from overworld.media import media_serve
 from users import legacy
 
+# Every API route answers with or without its trailing slash: a client that drops one gets the same
+# answer, not a redirect that loses its POST body (APPEND_SLASH would send one).
 urlpatterns = [
     # The original Overworld web client's paths first: where one is also the API's, the client's wins.
     path("api/", include("users.legacy_urls")),
     path("api/", include("users.urls")),
+    # The catalogue's root without its slash, which its include cannot match. The schema lists the
+    # routes declared twice, like this one and the journal entry's, once (overworld.schema).
+    re_path(r"^api/games$", games_views.GameListView.as_view()),
     path("api/games/", include("games.urls")),
     # The client's game page, by slug and without the trailing slash, after the API's own routes there:
     # /api/games/<igdb>/ (with the slash), /api/games/search and /api/games/trending stay the API's.
     re_path(r"^api/games/(?P<slug>[^/]+)$", legacy.GamePageView.as_view(), name="legacy-game"),
-    path("api/journal/", games_views.JournalCreateView.as_view(), name="journal-create"),
+    re_path(r"^api/journal/?$", games_views.JournalCreateView.as_view(), name="journal-create"),
     path("api/journal/<int:entry_id>/", games_views.JournalEntryView.as_view(), name="journal-entry"),
+    path("api/journal/<int:entry_id>", games_views.JournalEntryView.as_view()),
     # The Azuma account API, at the exact paths its clients already use.
     path("", include("users.azuma")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -26,4 +37,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", HealthView.as_view(), name="healthz"),
     path("readyz", ReadinessView.as_view(), name="readyz"),
+    # Profile pictures, when this app serves them (SERVE_MEDIA); MEDIA_URL may name another host.
+    re_path(
+        rf"^{re.escape(urlsplit(settings.MEDIA_URL).path.lstrip('/'))}(?P<path>.+)$",
+        media_serve,
+        name="media",
+    ),
 ]

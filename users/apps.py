@@ -6,8 +6,9 @@ class UsersConfig(AppConfig):
     name = "users"
 
     def ready(self) -> None:
-        # Registers the OpenAPI description of the token scheme, the profile cache's invalidation and
-        # the activity events of what games announces.
+        # Registers the OpenAPI description of the token scheme, the profile cache's invalidation, the
+        # activity events of what games announces, and the deletion of an account's picture with it.
         import overworld.schema  # noqa: F401
+        import users.avatars
         import users.profile
         import users.receivers  # noqa: F401

@@ -19,7 +19,7 @@ from overworld.schema import azuma_error
 from users import selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_MAX_LENGTH, User
-from users.serializers import PasswordField, TokenSerializer
+from users.serializers import PasswordField
 from users.throttling import AzumaThrottle, LoginThrottle, RegisterThrottle
 from users.views import AnonymousView, never_cached
 
@@ -42,6 +42,13 @@ class AzumaUpdateSerializer(serializers.Serializer):
         max_length=USERNAME_MAX_LENGTH, required=False, allow_null=True, trim_whitespace=False
     )
     password = PasswordField(required=False, allow_null=True)
+
+
+class AzumaTokenSerializer(serializers.Serializer):
+    token = serializers.UUIDField(
+        help_text="A token, a UUID as the seed types it: send it as `Authorization: Token <token>` "
+        "(or `Bearer`), to these routes and the Overworld API's alike."
+    )
 
 
 class AzumaUserSerializer(serializers.ModelSerializer):
@@ -109,7 +116,8 @@ class AzumaTokenView(AzumaErrorsMixin, AnonymousView):
     """Register and login: public, answer `{"token"}`, never cached."""
 
     def token_response(self, user: User) -> Response:
-        return never_cached(Response({"token": services.token_create(user=user, request=self.request)}))
+        token = services.token_create(user=user, request=self.request, kind="uuid")
+        return never_cached(Response(AzumaTokenSerializer({"token": token}).data))
 
 
 class AzumaRegisterView(AzumaTokenView):
@@ -121,7 +129,7 @@ class AzumaRegisterView(AzumaTokenView):
         description="Creates an account (`name` is its username) and answers a new token.",
         request=AzumaRegisterSerializer,
         responses={
-            200: TokenSerializer,
+            200: AzumaTokenSerializer,
             400: azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
             409: azuma_error("`ALREADY_EXISTS`: the name or the e-mail is taken."),
             429: azuma_error("`TOO_MANY_REQUESTS`."),
@@ -144,7 +152,7 @@ class AzumaLoginView(AzumaTokenView):
         description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
         request=AzumaLoginSerializer,
         responses={
-            200: TokenSerializer,
+            200: AzumaTokenSerializer,
             400: azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
             403: azuma_error("`FORBIDDEN`: the credentials were incorrect."),
             404: azuma_error("`NOT_FOUND`: no user has this name."),

@@ -9,6 +9,7 @@ for it, nor shows by its duration whether a message was sent. A failed delivery 
 turned into an error answer.
 """
 
+import contextvars
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -106,7 +107,8 @@ def send(message: EmailMultiAlternatives, *, kind: str, user_id: int) -> None:
 
     def hand_over() -> None:
         if settings.EMAIL_SEND_IN_BACKGROUND:
-            _background().submit(_deliver, message, kind, user_id)
+            # In the request's context, so the delivery's log line names the request's id.
+            _background().submit(contextvars.copy_context().run, _deliver, message, kind, user_id)
         else:
             _deliver(message, kind, user_id)
 

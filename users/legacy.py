@@ -572,7 +572,7 @@ def _toggle_view(action: str, shelf: str):
         request=GameRefSerializer,
         responses={
             200: _TOGGLE,
-            400: field_errors(f"Legacy{action.title()}Error", ["igdb", "name"]),
+            400: field_errors(f"Legacy{action.title()}Error", list(GameRefSerializer().fields)),
             **_WRITE_ERRORS,
         },
     )(view.post)
@@ -606,7 +606,11 @@ class RatingView(ActionView):
         "Rate a game (game page)",
         "0.5 to 5 in halves; 0 clears the rating. The game is created from the body on first use.",
         request=RatingRequestSerializer,
-        responses={200: _STARS, 400: field_errors("LegacyRatingError", ["igdb", "rating"]), **_WRITE_ERRORS},
+        responses={
+            200: _STARS,
+            400: field_errors("LegacyRatingError", list(RatingRequestSerializer().fields)),
+            **_WRITE_ERRORS,
+        },
     )
     def post(self, request):
         data = _valid(RatingRequestSerializer, request.data)
@@ -719,7 +723,7 @@ class FavouriteAddView(ActionView):
         request=GameRefSerializer,
         responses={
             200: inline_serializer("LegacyEmpty", {}),
-            400: field_errors("LegacyFavouriteError", ["igdb", "name"]),
+            400: field_errors("LegacyFavouriteError", list(GameRefSerializer().fields)),
             **_WRITE_ERRORS,
         },
     )

@@ -62,6 +62,17 @@ class User(AbstractUser):
     bio = models.TextField(max_length=500, blank=True, default="")
     location = models.CharField(max_length=100, blank=True, default="")
     twitter = models.CharField(max_length=15, blank=True, default="")
+    avatar = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The random name of the profile picture's files (users/avatars.py); empty: none.",
+    )
+    use_gravatar = models.BooleanField(
+        default=False,
+        help_text="Without a picture of their own, show the Gravatar of their e-mail address (their choice).",
+    )
     following = models.ManyToManyField(
         "self",
         through="Follow",

@@ -3,27 +3,23 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from knox.models import AuthToken
 
 from games.models import Game, GameState
 from games.selectors import Shelves, favourites_list, shelves_get
 from overworld.exceptions import NotFoundError
-from overworld.prepared import PreparedQuery
 from users.models import Activity, Follow, User
-
-# The lookup of most requests that name a user (profiles, follows), compiled once (overworld/prepared.py).
-_active_users_named = PreparedQuery(
-    User, lambda lowercased: User.objects.with_lowercased_username(lowercased).filter(is_active=True)
-)
 
 
 def user_get_active(*, username: str) -> User:
     """The active account with this username, in any letter case; NotFoundError otherwise."""
-    found = _active_users_named(username.lower())
-    if not found:
-        raise NotFoundError(username)
-    return found[0]
+    try:
+        return User.objects.with_username(username).get(is_active=True)
+    except User.DoesNotExist as error:
+        raise NotFoundError(username) from error
 
 
 def profile_owner_get(*, username: str, actor: User, new_username: str | None) -> User:
@@ -136,10 +132,55 @@ def activity_list(*, user: User) -> QuerySet[Activity]:
     return _with_subjects(Activity.objects.filter(actor=user))
 
 
-def feed_list(*, reader: User) -> QuerySet[Activity]:
+# The ids of a feed's page: the `limit` newest events below a position (%s) of the active users the
+# reader follows, read by the (actor, -id) index and never by walking the event table:
+# 1. `followed`: each followed user's newest event below the position (one index probe per user);
+# 2. `bound`: the limit-th newest of those. At least `limit` events are that new, so the page holds no
+#    older one; and only the users whose newest event is that new (about `limit` of them) can be on it;
+# 3. those users' events down to the bound, merged, newest first.
+# So a page costs one probe per followed user plus at most limit x limit index entries, however large
+# the event table and however long ago each followed user was last active. README, "The feed".
+_FEED_PAGE_IDS = """
+    WITH followed AS (
+        SELECT follow.followed_id AS actor_id, (
+            SELECT activity.id FROM users_activity AS activity
+            WHERE activity.actor_id = follow.followed_id AND activity.id < %s
+            ORDER BY activity.id DESC
+            LIMIT 1
+        ) AS newest
+        FROM users_follow AS follow
+        JOIN users_user AS actor ON actor.id = follow.followed_id AND actor.is_active
+        WHERE follow.follower_id = %s
+    ), bound AS (
+        SELECT CASE WHEN COUNT(*) < %s THEN 0 ELSE MIN(newest) END AS id
+        FROM (SELECT newest FROM followed WHERE newest IS NOT NULL ORDER BY newest DESC LIMIT %s) AS top
+    )
+    SELECT recent.id
+    FROM followed CROSS JOIN bound CROSS JOIN LATERAL (
+        SELECT activity.id FROM users_activity AS activity
+        WHERE activity.actor_id = followed.actor_id AND activity.id < %s AND activity.id >= bound.id
+        ORDER BY activity.id DESC
+        LIMIT %s
+    ) AS recent
+    WHERE followed.newest >= bound.id
+    ORDER BY recent.id DESC
+    LIMIT %s
+"""
+# Above every id: "below the first page's position".
+_NO_POSITION = 2**63 - 1
+
+
+def feed_list(*, reader: User, before_id: int | None = None, limit: int) -> QuerySet[Activity]:
     """
-    The events of everyone `reader` follows, as one query however many they follow: the follows
-    are a subquery, and each actor's events are found by the (actor, id) index.
+    The events of everyone `reader` follows, newest first: the `limit` newest below `before_id` (a
+    page's position) are those to page. One query. On PostgreSQL, the page's ids come from each
+    followed user's newest events (_FEED_PAGE_IDS); elsewhere from the follows as a subquery.
     """
+    if connection.vendor == "postgresql":
+        position = _NO_POSITION if before_id is None else before_id
+        # Parameters only: the query's text is a constant.
+        parameters = [position, reader.pk, limit, limit, position, limit, limit]
+        page_ids = RawSQL(_FEED_PAGE_IDS, parameters)  # noqa: S611
+        return _with_subjects(Activity.objects.filter(id__in=page_ids))
     followed = Follow.objects.filter(follower=reader).values("followed_id")
     return _with_subjects(Activity.objects.filter(actor__in=Subquery(followed), actor__is_active=True))

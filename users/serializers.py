@@ -1,10 +1,11 @@
 from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema_field
 from knox.models import AuthToken
 from rest_framework import serializers
 
 from games.models import GameState
 from games.serializers import GameSummarySerializer
-from users.gravatar import gravatar
+from users.avatars import avatar_urls, legacy_gravatar_url
 from users.models import USERNAME_MAX_LENGTH, Activity, User
 
 # Bound what a client may make the server hash: long enough for any passphrase.
@@ -43,10 +44,66 @@ class PasswordField(serializers.CharField):
         )
 
 
+class AvatarSerializer(serializers.Serializer):
+    # Relative to the API while MEDIA_URL is (its default, /media/): not declared as URIs.
+    small = serializers.CharField(help_text="The URL of 64 x 64 pixels (WebP, or a Gravatar).")
+    large = serializers.CharField(help_text="The URL of 256 x 256 pixels (WebP, or a Gravatar).")
+
+
+@extend_schema_field(
+    AvatarSerializer(
+        allow_null=True,
+        help_text=(
+            "The user's picture, square, at two sizes; their Gravatar if they have none and turned "
+            "`use_gravatar` on; else null. URLs change when the picture does."
+        ),
+    )
+)
+class AvatarField(serializers.Field):
+    """A user's `avatar` (users/avatars.py), from the user row alone: no query."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, user):
+        return avatar_urls(user)
+
+
+@extend_schema_field(
+    serializers.CharField(
+        allow_null=True,
+        help_text="The original web client's picture: `avatar.large`, or null.",
+    )
+)
+class GravatarField(AvatarField):
+    def to_representation(self, user):
+        return legacy_gravatar_url(user)
+
+
+USE_GRAVATAR_HELP = (
+    "Only shown to the user: whether, without a picture of their own, their Gravatar (from their e-mail "
+    "address) is shown."
+)
+
+
+class AvatarUploadSerializer(serializers.Serializer):
+    avatar = serializers.FileField(
+        help_text="A JPEG, PNG, WebP or GIF of at most 5 MiB and 8000 pixels a side."
+    )
+
+
+class AvatarResultSerializer(serializers.Serializer):
+    avatar = AvatarField()
+
+
 class UserSerializer(serializers.ModelSerializer):
+    avatar = AvatarField()
+    gravatar = GravatarField()
+
     class Meta:
         model = User
-        fields = ["id", "username", "email"]
+        fields = ["id", "username", "email", "avatar", "gravatar"]
         read_only_fields = fields
 
 
@@ -61,12 +118,9 @@ class CurrentUserSerializer(serializers.Serializer):
     location = EmptyStringAsNullField(read_only=True)
     twitter = EmptyStringAsNullField(read_only=True)
     date_joined = serializers.DateTimeField(read_only=True)
-    gravatar = serializers.SerializerMethodField(
-        help_text="The user's picture as an image URL, for the original web client; null without one."
-    )
-
-    def get_gravatar(self, user) -> str | None:
-        return gravatar(user)
+    avatar = AvatarField()
+    gravatar = GravatarField()
+    use_gravatar = serializers.BooleanField(read_only=True, help_text=USE_GRAVATAR_HELP)
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -119,6 +173,21 @@ class ProfileUpdateSerializer(serializers.Serializer):
             )
         ],
     )
+    use_gravatar = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "Show your Gravatar (from your e-mail address) when you have no picture of your own. Off "
+            "until you turn it on: the address's hash is never published without your consent."
+        ),
+    )
+    # camelCase: the original web client's own name.
+    refreshAvatar = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "The original web client's: changes nothing; the profile answered carries the picture as it "
+            "is now (your upload, or your Gravatar if you turned it on)."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -129,6 +198,8 @@ class TokenSerializer(serializers.Serializer):
 
 
 class ExportAccountSerializer(serializers.ModelSerializer):
+    avatar = AvatarField()
+
     class Meta:
         model = User
         fields = [
@@ -140,6 +211,8 @@ class ExportAccountSerializer(serializers.ModelSerializer):
             "bio",
             "location",
             "twitter",
+            "avatar",
+            "use_gravatar",
             "date_joined",
             "last_login",
         ]
@@ -193,6 +266,7 @@ class UserListItemSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     username = serializers.CharField()
+    avatar = AvatarField()
     followed_by_you = serializers.SerializerMethodField(
         help_text="Whether you follow this user; null when anonymous."
     )
@@ -205,6 +279,7 @@ class UserListItemSerializer(serializers.Serializer):
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
+    avatar = AvatarField()
 
 
 class ActivitySerializer(serializers.ModelSerializer):

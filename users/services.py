@@ -2,6 +2,8 @@
 
 import math
 import re
+import uuid
+from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
@@ -15,7 +17,9 @@ from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
-from knox.models import AuthToken
+from knox.crypto import hash_token
+from knox.models import AuthToken, get_expiry
+from knox.settings import CONSTANTS, knox_settings
 
 from overworld.exceptions import ForbiddenError, TooManyAttemptsError
 from users import emails, security
@@ -49,7 +53,7 @@ DUPLICATE_USERNAME = "A user with that username already exists."
 DUPLICATE_EMAIL = "A user with that email already exists."
 INVALID_CREDENTIALS = "Incorrect username/password."
 INCORRECT_PASSWORD = "Incorrect password."  # noqa: S105 - a message, not a password
-PROFILE_FIELDS = ("username", "email", "bio", "location", "twitter")
+PROFILE_FIELDS = ("username", "email", "bio", "location", "twitter", "use_gravatar")
 
 
 RESERVED_USERNAME = "This username is reserved."
@@ -145,13 +149,33 @@ def user_authenticate(*, request: HttpRequest | None, username: str, password: s
     return user
 
 
-def token_create(*, user: User, request: HttpRequest | None = None) -> str:
+# knox's own tokens (64 hex characters), or UUIDs for the Azuma routes, whose seed types tokens so.
+TokenKind = Literal["knox", "uuid"]
+
+
+def token_create(*, user: User, request: HttpRequest | None = None, kind: TokenKind = "knox") -> str:
     """
-    Issues a new knox token for `user` and returns its only clear-text copy. Past
-    TOKEN_LIMIT_PER_USER tokens, the oldest are revoked: a new login is never refused.
+    Issues a new token for `user` and returns its only clear-text copy. Past TOKEN_LIMIT_PER_USER
+    tokens, the oldest are revoked: a new login is never refused.
+
+    `kind="uuid"`: the token is a canonical, lower-case UUID4 (122 random bits from the operating
+    system), the type the Azuma seed gives it. It is a knox token like the others: stored only as
+    knox's digest of it, with the same expiry, limit and revocation, accepted on every route.
     """
     with transaction.atomic():
-        _, token = AuthToken.objects.create(user=user)
+        if kind == "uuid":
+            token = str(uuid.uuid4())
+            digest = hash_token(token)
+            AuthToken(
+                digest=digest,
+                # Knox keeps a token's first characters in clear to find it by; for a UUID that would
+                # give away 48 of its 122 random bits, and tokens are found by their digest here.
+                token_key=digest[: CONSTANTS.TOKEN_KEY_LENGTH],
+                user=user,
+                expiry=get_expiry(knox_settings.TOKEN_TTL),
+            ).save(force_insert=True)
+        else:
+            _, token = AuthToken.objects.create(user=user)
         surplus = AuthToken.objects.filter(user=user).order_by("-created", "-pk")[
             settings.TOKEN_LIMIT_PER_USER :
         ]
@@ -275,6 +299,12 @@ def user_deactivate(*, user: User) -> None:
         AuthToken.objects.filter(user=user).delete()
 
 
+def user_reactivate(*, user: User) -> None:
+    """Reactivates a deactivated account (staff moderation): it may log in again; no old token returns."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
 def user_account_update(
     *,
     user: User,
@@ -351,7 +381,9 @@ def _email_address_quota_take(*, address: str) -> None:
     """Counts a message to `address` (THROTTLE_EMAIL_ADDRESS); TooManyAttemptsError past the rate."""
     throttle = EmailAddressThrottle(address)
     if not throttle.allow_request(None, None):
-        raise TooManyAttemptsError(TOO_MANY_EMAILS, retry_after=max(1, math.ceil(throttle.wait() or 1)))
+        raise TooManyAttemptsError(
+            TOO_MANY_EMAILS, retry_after=max(1, math.ceil(throttle.wait() or 1)), code="too_many_emails"
+        )
 
 
 def password_reset_uid(*, user: User) -> str:

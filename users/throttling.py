@@ -2,7 +2,7 @@
 
 import hashlib
 
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 
 class ClientRateThrottle(SimpleRateThrottle):
@@ -58,3 +58,9 @@ class EmailAddressThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         digest = hashlib.sha256(self.address.strip().lower().encode()).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
+class AvatarThrottle(UserRateThrottle):
+    """Profile picture uploads and removals, per user: each upload decodes and encodes an image."""
+
+    scope = "avatar"

@@ -38,6 +38,7 @@ urlpatterns = [
     re_path(rf"^users/{USERNAME}/followers/?$", views.FollowersView.as_view(), name="followers"),
     re_path(rf"^users/{USERNAME}/following/?$", views.FollowingView.as_view(), name="following"),
     re_path(rf"^users/{USERNAME}/activity/?$", views.ActivityView.as_view(), name="activity"),
+    re_path(rf"^users/{USERNAME}/avatar/?$", views.AvatarView.as_view(), name="avatar"),
     re_path(rf"^users/{USERNAME}/games/?$", views.UserGamesView.as_view(), name="games"),
     re_path(rf"^users/{USERNAME}/journal/?$", views.JournalView.as_view(), name="journal"),
     re_path(rf"^users/{USERNAME}/favourites/?$", views.FavouritesView.as_view(), name="favourites"),

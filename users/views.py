@@ -7,10 +7,13 @@ selector, and serializes the answer. (The Azuma account API is in users/azuma.py
 from itertools import groupby
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,7 +27,8 @@ from games.serializers import (
     JournalMonthSerializer,
     ShelfEntrySerializer,
 )
-from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
+from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, InvalidCursor, KeysetPagination, paginated
+from overworld.parsers import ImageBodyParser
 from overworld.permissions import HasVerifiedEmail, owner_writes_permissions
 from overworld.schema import (
     FORBIDDEN,
@@ -34,13 +38,15 @@ from overworld.schema import (
     field_errors,
     path_parameter,
 )
-from users import profile, selectors, services
+from users import avatars, profile, selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_URL_PATTERN
 from users.profile import ProfileSerializer
 from users.serializers import (
     ActivitySerializer,
     AuthResponseSerializer,
+    AvatarResultSerializer,
+    AvatarUploadSerializer,
     CurrentUserSerializer,
     DetailSerializer,
     EmailVerifiedSerializer,
@@ -61,6 +67,7 @@ from users.serializers import (
     UserSerializer,
 )
 from users.throttling import (
+    AvatarThrottle,
     EmailVerifyThrottle,
     LoginThrottle,
     PasswordResetThrottle,
@@ -369,14 +376,17 @@ PROFILE_UPDATE = extend_schema(
     parameters=[USERNAME_PARAMETER],
     description=(
         "Owner only (POST or PATCH, the same). Any of `username`, `email`, `bio`, `location`, "
-        "`twitter`; other fields are ignored (the original web client's `refreshAvatar` too). A new "
-        "username follows every rule of registration. The path names your current username, or the "
-        "new one of the body (the original web client posts a rename to it); another user's is a 403."
+        "`twitter`, `use_gravatar`; other fields are ignored. A new username follows every rule of "
+        "registration. The original client's `refreshAvatar: true` changes nothing: the profile answered "
+        "carries the picture as it is now. The path names your current username, or the new one of the "
+        "body (the original web client posts a rename to it); another user's is a 403."
     ),
     request=ProfileUpdateSerializer,
     responses={
         200: ProfileSerializer,
-        400: field_errors("ProfileUpdateError", ["username", "email", "bio", "location", "twitter"]),
+        400: field_errors(
+            "ProfileUpdateError", ["username", "email", "bio", "location", "twitter", "use_gravatar"]
+        ),
         401: UNAUTHORIZED,
         403: FORBIDDEN,
         404: NOT_FOUND,
@@ -458,6 +468,86 @@ class FollowView(APIView):
 )
 class UnfollowView(FollowView):
     following = False
+
+
+# The user's picture (users/avatars.py).
+
+AVATAR_ERRORS = field_errors(
+    "AvatarError",
+    ["avatar"],
+    description=(
+        "The image is refused: none sent, over 5 MiB or 8000 pixels a side, not a JPEG, PNG, WebP or GIF, "
+        "content other than its declared type, truncated or corrupt, or more than an image (a polyglot)."
+    ),
+)
+TOO_LARGE = OpenApiResponse(DetailSerializer, description="The request's body is over the route's limit.")
+
+
+class AvatarView(APIView):
+    permission_classes = [IsAuthenticated, HasVerifiedEmail]
+    parser_classes = [MultiPartParser, ImageBodyParser]
+    throttle_classes = [AvatarThrottle]
+    # A picture and a multipart form's framing (overworld.middleware.RequestSizeLimitMiddleware).
+    request_body_limit = avatars.MAX_BYTES + 64 * 1024
+    body_file_field = "avatar"
+
+    @extend_schema(
+        tags=["users"],
+        summary="Set your picture",
+        parameters=[USERNAME_PARAMETER],
+        description=(
+            "Owner only. The image as the `avatar` file of a multipart form, or as the whole body with its "
+            "type (`Content-Type: image/jpeg`, `image/png`, `image/webp` or `image/gif`). JPEG, PNG, WebP "
+            "or GIF (its first frame), at most 5 MiB and 8000 pixels a side. It is re-encoded, without its "
+            "metadata (EXIF, GPS included), as square WebP pictures of 256 and 64 pixels, whose URLs are "
+            "answered and shown wherever the user is. Limited per user (`THROTTLE_AVATAR`)."
+        ),
+        request={"multipart/form-data": AvatarUploadSerializer, "image/*": OpenApiTypes.BINARY},
+        responses={
+            200: AvatarResultSerializer,
+            400: AVATAR_ERRORS,
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            413: TOO_LARGE,
+            429: THROTTLED,
+        },
+    )
+    def put(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        upload = request.data.get(self.body_file_field)
+        if not isinstance(upload, UploadedFile):
+            raise ValidationError({"avatar": [ValidationError(avatars.NO_IMAGE, code="required")]})
+        avatars.avatar_set(
+            user=user,
+            actor=request.user,
+            image=upload.read(avatars.MAX_BYTES + 1),
+            content_type=upload.content_type,
+            request=request,
+        )
+        return Response(AvatarResultSerializer(user).data)
+
+    @extend_schema(
+        tags=["users"],
+        summary="Remove your picture",
+        parameters=[USERNAME_PARAMETER],
+        description=(
+            "Owner only (and staff, to moderate). Answers the `avatar` shown now: the Gravatar if its owner "
+            "turned it on, else null."
+        ),
+        request=None,
+        responses={
+            200: AvatarResultSerializer,
+            401: UNAUTHORIZED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            429: THROTTLED,
+        },
+    )
+    def delete(self, request, username: str):
+        user = selectors.user_get_active(username=username)
+        avatars.avatar_remove(user=user, actor=request.user, request=request)
+        return Response(AvatarResultSerializer(user).data)
 
 
 # The pages about a user: public, most of them keyset-paged lists.
@@ -622,7 +712,7 @@ class FavouritesView(APIView):
         request=FavouritesSerializer,
         responses={
             200: GameSummarySerializer(many=True),
-            400: field_errors("FavouritesError", ["games"]),
+            400: field_errors("FavouritesError", FavouritesSerializer),
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: NOT_FOUND,
@@ -648,5 +738,13 @@ class FeedView(APIView):
     )
     def get(self, request):
         paginator = KeysetPagination(["-id"])
-        activities = paginator.paginate_queryset(selectors.feed_list(reader=request.user), request, view=self)
+        position = paginator.position(request)
+        try:
+            before_id = int(position[0]) if position else None
+        except (TypeError, ValueError) as error:
+            raise InvalidCursor() from error
+        feed = selectors.feed_list(
+            reader=request.user, before_id=before_id, limit=paginator.page_size(request) + 1
+        )
+        activities = paginator.paginate_queryset(feed, request, view=self)
         return paginator.get_paginated_response(ActivitySerializer(activities, many=True).data)

@@ -15,9 +15,10 @@
 // answers it only for the origins listed in its CORS_ALLOWED_ORIGINS setting; for any other origin
 // fetch() fails with a network error and no body (see apiFetch below).
 //
-// Every error the API sends is JSON: {"detail": "..."} or messages by field, such as
+// Every error the API sends is JSON: {"detail": "...", "code": "..."} or messages by field, such as
 // {"username": ["A user with that username already exists."]} or
-// {"non_field_errors": ["Incorrect username/password."]}. This page shows them as they come.
+// {"non_field_errors": ["Incorrect username/password."]}. This page shows the messages as they come;
+// `code` (e.g. "not_authenticated", "email_not_verified", "login_locked") is for code to branch on.
 
 "use strict";
 
@@ -57,10 +58,12 @@ class ApiError extends Error {
 }
 
 // One place talks to the API. It adds the token, sends and parses JSON, and turns every failure
-// into an ApiError whose message is what the user should read.
+// into an ApiError whose message is what the user should read. A FormData body (a file upload) is
+// sent as a multipart form, whose Content-Type (with its boundary) the browser sets.
 async function apiFetch(method, path, body) {
   const headers = { Accept: "application/json" };
-  if (body !== undefined) {
+  const isForm = body instanceof FormData;
+  if (body !== undefined && !isForm) {
     headers["Content-Type"] = "application/json";
   }
   if (state.token) {
@@ -72,7 +75,7 @@ async function apiFetch(method, path, body) {
     response = await fetch(state.apiBase + path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || isForm ? body : JSON.stringify(body),
     });
   } catch (networkError) {
     // A refused connection and a refused CORS preflight look the same to a page: no response.
@@ -98,11 +101,13 @@ async function apiFetch(method, path, body) {
   throw new ApiError(response.status, data, errorMessage(response, data));
 }
 
-// {"detail": "..."} -> its text; field errors -> "field: message", one per line;
+// {"detail": "...", "code": "..."} -> the detail's text; field errors -> "field: message", one per line;
 // non_field_errors -> their messages as they are; nested objects (the game of a shelf) -> "game.name: ...".
 function errorMessage(response, data) {
   let message;
-  if (data && typeof data === "object") {
+  if (data && typeof data === "object" && typeof data.detail === "string") {
+    message = data.detail;
+  } else if (data && typeof data === "object") {
     message = flattenErrors(data).join("\n");
   }
   if (!message) {
@@ -155,6 +160,7 @@ async function loadCurrentUser() {
   form.elements.bio.value = user.bio ?? "";
   form.elements.location.value = user.location ?? "";
   form.elements.twitter.value = user.twitter ? `@${user.twitter}` : "";
+  form.elements.use_gravatar.checked = user.use_gravatar;
   await showProfile(user.username);
 }
 
@@ -199,9 +205,28 @@ async function saveProfile(form) {
     bio: form.elements.bio.value,
     location: form.elements.location.value,
     twitter: form.elements.twitter.value,
+    use_gravatar: form.elements.use_gravatar.checked,
   });
   renderProfile(profile);
   notify("Profile saved.");
+}
+
+// Your picture: a JPEG, PNG, WebP or GIF of at most 5 MiB and 8000 pixels a side, sent as the `avatar`
+// file of a multipart form (PUT). The API re-encodes it as square WebP pictures of 256 and 64 pixels;
+// a refused file gets 400 {"avatar": ["..."]}, shown as it comes.
+async function uploadPicture(form) {
+  const body = new FormData();
+  body.append("avatar", form.elements.avatar.files[0]);
+  await apiFetch("PUT", `/api/users/${encodeURIComponent(state.username)}/avatar/`, body);
+  form.reset();
+  notify("Picture saved.");
+  await showProfile(state.username);
+}
+
+async function removePicture() {
+  await apiFetch("DELETE", `/api/users/${encodeURIComponent(state.username)}/avatar/`);
+  notify("Picture removed.");
+  await showProfile(state.username);
 }
 
 async function follow(form) {
@@ -245,9 +270,21 @@ function element(tag, text, className) {
   return node;
 }
 
+// Picture URLs may be relative to the API (its default MEDIA_URL is /media/), or absolute (a CDN).
+function apiUrl(url) {
+  return new URL(url, `${state.apiBase}/`).href;
+}
+
 function renderProfile(profile) {
   const article = document.getElementById("profile");
   article.replaceChildren();
+  if (profile.avatar) {
+    const picture = element("img", undefined, "avatar");
+    picture.src = apiUrl(profile.avatar.large);
+    picture.alt = `The picture of @${profile.username}`;
+    picture.width = picture.height = 128;
+    article.append(picture);
+  }
   article.append(element("h2", `@${profile.username}`));
   if (profile.email) {
     article.append(element("p", profile.email, "muted")); // only the owner gets their e-mail
@@ -331,6 +368,8 @@ document.addEventListener("DOMContentLoaded", () => {
   bind("sign-up-form", signUp);
   bind("sign-in-form", signIn);
   bind("profile-form", saveProfile);
+  bind("picture-form", uploadPicture);
+  document.getElementById("remove-picture").addEventListener("click", () => run(removePicture));
   bind("follow-form", follow);
   bind("shelf-form", putOnShelf);
   bind("view-profile-form", (form) => showProfile(form.elements.username.value));

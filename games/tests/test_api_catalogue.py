@@ -145,7 +145,10 @@ def test_search_is_502_when_igdb_credentials_are_refused(api_client, fake_igdb):
     response = api_client.get("/api/games/search/", {"q": "celeste"})
 
     assert response.status_code == 502
-    assert response.json() == {"detail": "Twitch refused IGDB's credentials (HTTP 403)."}
+    assert response.json() == {
+        "detail": "Twitch refused IGDB's credentials (HTTP 403).",
+        "code": "bad_gateway",
+    }
 
 
 def test_search_recovers_from_an_expired_token(api_client, fake_igdb):

@@ -112,7 +112,7 @@ def test_a_game_unknown_here_and_to_igdb_is_404(api_client, fake_igdb):
     response = api_client.get("/api/games/999999999/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
     assert not Game.objects.exists()
     # IGDB is not asked again about an id it does not know, for a while.
     assert api_client.get("/api/games/999999999/").status_code == 404

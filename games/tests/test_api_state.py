@@ -131,7 +131,7 @@ def test_invalid_igdb_id_is_404(auth_client, igdb):
     response = auth_client.patch(url(igdb), {"played": True, "game": {"name": "X"}})
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_states_are_per_user(auth_client, other_user, game):

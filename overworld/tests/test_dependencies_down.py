@@ -16,8 +16,8 @@ from overworld.tests.live import free_port
 
 pytestmark = pytest.mark.django_db
 
-DATABASE_DOWN = {"detail": "The database is unavailable; try again shortly."}
-CACHE_DOWN = {"detail": "The cache is unavailable; try again shortly."}
+DATABASE_DOWN = {"detail": "The database is unavailable; try again shortly.", "code": "database_unavailable"}
+CACHE_DOWN = {"detail": "The cache is unavailable; try again shortly.", "code": "cache_unavailable"}
 
 
 @pytest.fixture

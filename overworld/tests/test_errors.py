@@ -11,7 +11,7 @@ def test_unknown_url_is_json_404(client, debug):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_unhandled_exception_is_json_500_without_a_trace(client, user, monkeypatch):
@@ -27,7 +27,7 @@ def test_unhandled_exception_is_json_500_without_a_trace(client, user, monkeypat
 
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Internal Server Error."}
+    assert response.json() == {"detail": "Internal Server Error.", "code": "server_error"}
     assert b"secret internals" not in response.content
 
 

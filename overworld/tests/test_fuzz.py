@@ -16,6 +16,7 @@ from users import services
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 # What the API promises: no 5xx, and only documented status codes, content types, headers and bodies.
+# Error bodies are closed in the schema (additionalProperties: false), so an undeclared key fails too.
 # (Not checked: that every out-of-schema input is refused; the API is lenient where DRF is, e.g. an
 # invalid `page_size` falls back to the default page size.)
 CHECKS = [

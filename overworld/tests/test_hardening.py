@@ -75,7 +75,10 @@ def test_a_body_over_one_mebibyte_is_413_json(api_client):
     response = api_client.post("/api/users/login/", data=body, content_type="application/json")
 
     assert response.status_code == 413
-    assert response.json() == {"detail": "Request body too large: the limit is 1048576 bytes."}
+    assert response.json() == {
+        "detail": "Request body too large: the limit is 1048576 bytes.",
+        "code": "request_too_large",
+    }
 
 
 @pytest.mark.django_db

@@ -28,8 +28,9 @@ def crowded(user, other_user):
         ("post", "/api/users/follow/", {"username": "theo"}, 6),
         # token, target, the follow's delete, the activity's delete
         ("post", "/api/users/unfollow/", {"username": "theo"}, 6),
-        # token, game, savepoint, the state read locked or created (4), activity, update, release
-        ("patch", "/api/games/26226/state/", {"played": True}, 10),
+        # token, game, savepoint, the state read locked or created (4), activity, update, the game's
+        # popularity count, release
+        ("patch", "/api/games/26226/state/", {"played": True}, 11),
         # token, user, shelves, following, followers, favourites
         ("get", "/api/users/madeline", None, 6),
         ("get", "/api/users/madeline/followers/", None, 4),
@@ -47,7 +48,8 @@ def test_budget(auth_client, crowded, game, method, path, body, budget, django_a
 def test_budget_of_a_state_patch_on_a_shelved_game(auth_client, crowded, game, django_assert_num_queries):
     auth_client.patch("/api/games/26226/state/", {"played": True})
 
-    # token, game, savepoint, the state read locked, activity, update, release
-    with django_assert_num_queries(7):
+    # token, game, savepoint, the state read locked, activity, update, the game's popularity count,
+    # release
+    with django_assert_num_queries(8):
         response = auth_client.patch("/api/games/26226/state/", {"played": False})
     assert response.status_code == 200

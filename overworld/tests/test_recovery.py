@@ -67,7 +67,10 @@ def test_the_database_goes_down_and_comes_back(server, proxies):
     profile = server.request("GET", "/api/users/theo")
     assert profile.status == 503
     assert profile.headers["Content-Type"] == "application/json"
-    assert profile.body == {"detail": "The database is unavailable; try again shortly."}
+    assert profile.body == {
+        "detail": "The database is unavailable; try again shortly.",
+        "code": "database_unavailable",
+    }
     assert profile.headers["Retry-After"] == "5"
     assert login(server, PASSWORD).status == 503
     readiness = server.request("GET", "/readyz")
@@ -97,7 +100,10 @@ def test_redis_goes_down_and_comes_back(server, proxies):
     # Logins need the cache (throttle, lockout): 503. Reading a profile does not: still served.
     refused = login(server, PASSWORD)
     assert refused.status == 503
-    assert refused.body == {"detail": "The cache is unavailable; try again shortly."}
+    assert refused.body == {
+        "detail": "The cache is unavailable; try again shortly.",
+        "code": "cache_unavailable",
+    }
     assert server.request("GET", "/api/users/madeline").status == 200
     readiness = server.request("GET", "/readyz")
     assert readiness.status == 503

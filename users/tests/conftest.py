@@ -22,3 +22,18 @@ def committed(django_capture_on_commit_callbacks):
             return call(*args, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def avatar_storage(settings, tmp_path):
+    """Profile pictures in files under a temporary MEDIA_ROOT, served by the app (SERVE_MEDIA)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SERVE_MEDIA = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "avatars": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media" / "avatars"), "base_url": "/media/avatars/"},
+        },
+    }
+    return tmp_path / "media" / "avatars"

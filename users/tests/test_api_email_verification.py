@@ -30,7 +30,7 @@ def test_registration_answers_a_token_at_once_and_mails_a_verification_link(api_
     body = register(api_client, committed)
 
     assert set(body) == {"user", "token"}
-    assert set(body["user"]) == {"id", "username", "email"}
+    assert set(body["user"]) == {"id", "username", "email", "avatar", "gravatar"}
     [message] = mail.outbox
     assert message.to == ["fan@example.com"]
     assert message.subject == "Confirm your e-mail address for Overworld"
@@ -275,7 +275,7 @@ def test_when_required_an_unverified_user_may_not_act_on_others(required, auth_c
     refused = auth_client.post("/api/users/follow/", {"username": "theo"})
 
     assert refused.status_code == 403
-    assert refused.json() == {"detail": "Verify your e-mail address first."}
+    assert refused.json() == {"detail": "Verify your e-mail address first.", "code": "email_not_verified"}
     assert auth_client.post("/api/users/unfollow/", {"username": "theo"}).status_code == 403
     assert auth_client.patch("/api/users/profile/madeline", {"bio": "hi"}).status_code == 403
     assert auth_client.post("/api/users/profile/madeline", {"bio": "hi"}).status_code == 403

@@ -50,7 +50,7 @@ def test_unknown_user_is_404(auth_client, path):
     response = auth_client.post(path, {"username": "nobody"})
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 @pytest.mark.parametrize("path", ["/api/users/follow/", "/api/users/unfollow/"])

@@ -22,8 +22,8 @@ def test_followers_newest_first_with_whether_you_follow_them(auth_client, user, 
     assert response.json() == {
         "next": None,
         "results": [
-            {"id": user.id, "username": "madeline", "followed_by_you": False},
-            {"id": other_user.id, "username": "theo", "followed_by_you": True},
+            {"id": user.id, "username": "madeline", "avatar": None, "followed_by_you": False},
+            {"id": other_user.id, "username": "theo", "avatar": None, "followed_by_you": True},
         ],
     }
 
@@ -52,7 +52,7 @@ def test_unknown_user_is_404(api_client, db, path):
     response = api_client.get(f"/api/users/nobody/{path}/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_pages_neither_repeat_nor_skip_when_follows_arrive_between_pages(api_client, user):

@@ -2,6 +2,9 @@ import pytest
 from knox.models import AuthToken
 from rest_framework.throttling import SimpleRateThrottle
 
+# No picture uploaded, no Gravatar consent (users/avatars.py).
+NO_PICTURE = {"avatar": None, "gravatar": None}
+
 URL = "/api/users/login/"
 INCORRECT = {"non_field_errors": ["Incorrect username/password."]}
 pytestmark = pytest.mark.django_db
@@ -12,7 +15,12 @@ def test_login_returns_user_and_new_token(api_client, user, password):
 
     assert response.status_code == 200
     body = response.json()
-    assert body["user"] == {"id": user.id, "username": "madeline", "email": "madeline@example.com"}
+    assert body["user"] == {
+        "id": user.id,
+        "username": "madeline",
+        "email": "madeline@example.com",
+        **NO_PICTURE,
+    }
     assert "no-store" in response["Cache-Control"]
     assert AuthToken.objects.filter(user=user).count() == 1
     assert api_client.get("/api/users/user/", HTTP_AUTHORIZATION=f"Token {body['token']}").status_code == 200

@@ -28,7 +28,7 @@ def test_logout_with_a_revoked_token(api_client, token):
     response = api_client.post(URL, HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "Invalid token."}
+    assert response.json() == {"detail": "Invalid token.", "code": "authentication_failed"}
 
 
 def test_logout_without_a_token(api_client, db):

@@ -102,7 +102,7 @@ def test_unknown_user_is_404(api_client, db, path):
     response = api_client.get(path)
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
 
 
 def test_deactivated_user_is_404(api_client, user):

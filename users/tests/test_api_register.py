@@ -4,6 +4,9 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from users.models import User
 
+# No picture uploaded, no Gravatar consent (users/avatars.py).
+NO_PICTURE = {"avatar": None, "gravatar": None}
+
 URL = "/api/users/register/"
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +19,12 @@ def test_register_returns_user_and_working_token(api_client):
     assert response.status_code == 200
     body = response.json()
     user = User.objects.get(username="madeline")
-    assert body["user"] == {"id": user.id, "username": "madeline", "email": "madeline@example.com"}
+    assert body["user"] == {
+        "id": user.id,
+        "username": "madeline",
+        "email": "madeline@example.com",
+        **NO_PICTURE,
+    }
     assert "no-store" in response["Cache-Control"]
     assert user.check_password("climbing-the-mountain")
     me = api_client.get("/api/users/user/", HTTP_AUTHORIZATION=f"Token {body['token']}")

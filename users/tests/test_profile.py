@@ -7,6 +7,7 @@ from django.core.cache import caches
 
 from games.models import Game
 from games.tests.factories import GameFactory, GameStateFactory
+from overworld.renderers import EncodedJSON
 from users import profile, services
 from users.tests.factories import FollowFactory, UserFactory
 
@@ -174,7 +175,8 @@ def test_signed_in_viewers_get_the_cached_profile_with_their_relationship(
         FollowFactory(follower=other_user, followed=user)
     anonymous(api_client, "/api/users/theo")  # cached
 
-    with django_assert_num_queries(1):  # the token: the profile comes from the cache
+    # the token, and the follows between the two (one indexed lookup): the profile comes from the cache
+    with django_assert_num_queries(2):
         seen = auth_client.get("/api/users/theo").json()
 
     built = anonymous(api_client, "/api/users/theo") | {
@@ -234,3 +236,22 @@ def test_signed_in_viewers_are_served_when_the_cache_fails(auth_client, other_us
     body = auth_client.get("/api/users/theo").json()
 
     assert (body["username"], body["is_following"], body["follows_you"]) == ("theo", False, False)
+
+
+@pytest.mark.parametrize("viewer", ["follower", "followed", "stranger", "owner"])
+def test_the_viewers_fields_spliced_into_the_cached_bytes_are_those_of_a_rendering(
+    user, other_user, game, viewer
+):
+    """_seen_by_encoded (bytes) and _seen_by (data) agree, whatever the text around the splice."""
+    owner = UserFactory(username="owner_", bio='"is_following":null,"follows_you":null "username":"owner_"')
+    GameStateFactory(user=owner, game=game, on_all_shelves=True)
+    if viewer == "follower":
+        FollowFactory(follower=user, followed=owner)
+    if viewer == "followed":
+        FollowFactory(follower=owner, followed=user)
+    seer = owner if viewer == "owner" else user
+    owner_id, cached = profile._anonymous_profile("owner_")
+
+    spliced = profile._seen_by_encoded(cached, owner_id, seer)
+
+    assert spliced == EncodedJSON.encode(profile._seen_by(json.loads(cached), seer))

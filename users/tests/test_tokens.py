@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
+from knox.crypto import hash_token
 from knox.models import AuthToken
 
 from users import services
@@ -92,3 +93,13 @@ def test_clearexpiredtokens_deletes_only_expired_tokens(user, other_user):
     call_command("clearexpiredtokens")
 
     assert list(AuthToken.objects.values_list("token_key", flat=True)) == [live[:15]]
+
+
+def test_a_uuid_token_is_stored_as_its_digest_with_the_usual_expiry(user):
+    with time_machine.travel(timezone.now(), tick=False):
+        token = services.token_create(user=user, kind="uuid")
+
+        stored = AuthToken.objects.get(user=user)
+        assert stored.digest == hash_token(token)
+        assert stored.token_key not in token  # not even knox's usual first characters in clear
+        assert stored.expiry == timezone.now() + timedelta(days=30)

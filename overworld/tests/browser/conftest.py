@@ -86,7 +86,7 @@ def page(context, request) -> Iterator[Page]:
 @pytest.fixture
 def doc_screenshot():
     """
-    `doc_screenshot(page_or_locator, name)` writes the README's picture `docs/screenshots/<name>.png`,
+    `doc_screenshot(page_or_locator, name)` writes the docs' picture `docs/screenshots/<name>.png`,
     only when UPDATE_DOC_SCREENSHOTS=1 (a normal run leaves the working tree alone).
     """
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from knox.models import AuthToken
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from games.models import GameState
@@ -176,3 +177,49 @@ def test_an_origin_the_api_does_not_list_gets_no_answer(page, live_server, spa_o
     fill_form(page, "sign-in-form", {"Username": "madeline", "Password": "a-long-passphrase"}, "Sign in")
 
     expect(page.get_by_role("alert")).to_contain_text("does its CORS_ALLOWED_ORIGINS list this page's origin")
+
+
+def test_a_picture_is_set_shown_and_removed(spa, live_server, settings, tmp_path, doc_screenshot):
+    settings.SERVE_MEDIA = True
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "avatars": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "avatars"), "base_url": "/media/avatars/"},
+        },
+    }
+    picture = tmp_path / "me.png"
+    Image.new("RGB", (300, 200), (220, 20, 20)).save(picture)
+    not_a_picture = tmp_path / "notes.png"
+    not_a_picture.write_text("certainly not a picture")
+    user = UserFactory(username="madeline")
+    token = services.token_create(user=user)
+    spa.evaluate(
+        "([token]) => { sessionStorage.setItem('overworld.token', token);"
+        " sessionStorage.setItem('overworld.username', 'madeline'); }",
+        [token],
+    )
+    spa.reload()
+    profile, form = spa.locator("#profile"), spa.locator("#picture-form")
+    expect(profile.get_by_role("heading")).to_have_text("@madeline")
+    expect(profile.get_by_role("img")).to_have_count(0)
+
+    form.get_by_label("Image").set_input_files(str(not_a_picture))
+    form.get_by_role("button", name="Upload picture").click()
+    expect(spa.get_by_role("alert")).to_have_text(
+        "avatar: The file is not an image in an accepted format: JPEG, PNG, WebP or GIF."
+    )
+
+    form.get_by_label("Image").set_input_files(str(picture))
+    form.get_by_role("button", name="Upload picture").click()
+    expect(spa.get_by_role("status")).to_have_text("Picture saved.")
+    shown = profile.get_by_role("img", name="The picture of @madeline")
+    expect(shown).to_have_js_property("naturalWidth", 256)  # the re-encoded picture, loaded from the API
+    user.refresh_from_db()
+    assert user.avatar
+    doc_screenshot(spa.locator("body"), "spa-picture")
+
+    form.get_by_role("button", name="Remove picture").click()
+    expect(spa.get_by_role("status")).to_have_text("Picture removed.")
+    expect(profile.get_by_role("img")).to_have_count(0)

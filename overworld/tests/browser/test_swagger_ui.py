@@ -27,11 +27,11 @@ def test_try_it_out_register_then_authorize_and_get_the_current_user(
     expect(page.locator(".information-container .title")).to_contain_text("Overworld API")
 
     registered = execute(
-        page.locator("#operations-users-api_users_register_create"),
+        page.locator("#operations-users-users_register"),
         {"username": "swagger_fan", "email": "swagger@example.com", "password": "a-long-passphrase"},
     )
     assert registered["user"]["username"] == "swagger_fan"
-    page.locator("#operations-users-api_users_register_create .opblock-summary").click()  # collapse it
+    page.locator("#operations-users-users_register .opblock-summary").click()  # collapse it
 
     page.locator(".auth-wrapper").get_by_role("button", name="Authorize").click()
     token_scheme = page.locator(".modal-ux .auth-container").filter(has_text="tokenAuth")
@@ -40,12 +40,12 @@ def test_try_it_out_register_then_authorize_and_get_the_current_user(
     expect(token_scheme.get_by_role("heading", name="Authorized")).to_be_visible()
     page.locator(".modal-ux button.close-modal").click()
 
-    current_user_operation = page.locator("#operations-users-api_users_user_retrieve")
+    current_user_operation = page.locator("#operations-users-current_user_retrieve")
     current_user = execute(current_user_operation)
 
     assert current_user["username"] == "swagger_fan"
     assert current_user["email"] == "swagger@example.com"
     assert blocked_requests == []  # everything Swagger UI needed came from the API's own server
-    # The README's picture: the operation and its live answer, without the documented responses.
+    # The docs/browser-tests.md picture: the operation and its live answer, without the documented responses.
     page.add_style_tag(content=".responses-table:not(.live-responses-table) { display: none; }")
     doc_screenshot(current_user_operation, "swagger-ui")
