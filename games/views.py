@@ -45,7 +45,6 @@ class GameListView(APIView):
 
     @extend_schema(
         tags=["games"],
-        operation_id="api_games_list",
         summary="List games",
         description=(
             "The games known here, by name; with `search`, those whose name contains it (any letter "

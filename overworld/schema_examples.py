@@ -6,7 +6,7 @@ schema.
 
 from drf_spectacular.utils import OpenApiExample
 
-USER = {"id": 42, "username": "celeste_fan", "email": "fan@example.com"}
+USER = {"id": 42, "username": "celeste_fan", "email": "fan@example.com", "avatar": None, "gravatar": None}
 TOKEN = "9f1c5e0a2b7d4c3e8f6a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a7"  # noqa: S105 - an example
 GAME = {
     "id": 7,
@@ -59,7 +59,7 @@ EXAMPLES = {
                 "location": None,
                 "twitter": "celeste_fan",
                 "date_joined": "2026-01-31T12:00:00Z",
-                "gravatar": None,
+                "use_gravatar": False,
             },
         ),
         answer(

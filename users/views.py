@@ -384,9 +384,7 @@ PROFILE_UPDATE = extend_schema(
     request=ProfileUpdateSerializer,
     responses={
         200: ProfileSerializer,
-        400: field_errors(
-            "ProfileUpdateError", ["username", "email", "bio", "location", "twitter", "use_gravatar"]
-        ),
+        400: field_errors("ProfileUpdateError", ProfileUpdateSerializer),
         401: UNAUTHORIZED,
         403: FORBIDDEN,
         404: NOT_FOUND,

@@ -224,7 +224,7 @@ def test_another_users_picture_is_403_and_unchanged(put_image, user, other_user,
     response = put_image(image_file("PNG"), "image/png", url="/api/users/theo/avatar/")
 
     assert response.status_code == 403
-    assert response.json() == {"detail": avatars.OTHER_USERS_PICTURE}
+    assert response.json() == {"detail": avatars.OTHER_USERS_PICTURE, "code": "permission_denied"}
     other_user.refresh_from_db()
     assert other_user.avatar == ""
     assert stored_files(avatar_storage) == set()
