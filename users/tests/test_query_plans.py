@@ -19,9 +19,9 @@ def reader():
             """
             INSERT INTO users_user (password, is_superuser, username, first_name, last_name, email,
                                     is_staff, is_active, date_joined, uuid, email_verified, bio, location,
-                                    twitter)
+                                    twitter, avatar, use_gravatar)
             SELECT '', false, 'user' || n, '', '', 'user' || n || '@example.com', false, true, now(),
-                   gen_random_uuid(), true, '', '', ''
+                   gen_random_uuid(), true, '', '', '', '', false
             FROM generate_series(1, 1000) AS n
             """
         )
