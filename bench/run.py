@@ -445,8 +445,8 @@ def read_scenarios(
         ),
         (
             "popular",
-            "`GET /api/games/popular/?limit=20` (no IGDB: the most shelved here)",
-            [get("/api/games/popular/?limit=20")],
+            "`GET /api/games/trending/?limit=20` (no IGDB: the most shelved here)",
+            [get("/api/games/trending/?limit=20")],
         ),
     ]
     return [Scenario(name, description, lines, c, read=True) for name, description, lines in read]

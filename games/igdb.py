@@ -255,6 +255,23 @@ class IgdbClient:
         found = {game.igdb: game for game in map(IgdbGame.from_api, self.query("games", body))}
         return [found[str(igdb_id)] for igdb_id in ids if str(igdb_id) in found]
 
+    def game_by_slug(self, slug: str) -> IgdbGame | None:
+        """The details of the game with this IGDB slug; None when IGDB has none."""
+        body = f"fields {','.join(DETAIL_FIELDS)}; where slug = {quote(slug)}; limit 1;"
+        found = [IgdbGame.from_api(raw) for raw in self.query("games", body)]
+        return found[0] if found else None
+
+    def releases(self, *, after: int, before: int, limit: int, newest_first: bool) -> list[IgdbGame]:
+        """Main games first released between two Unix times (exclusive), by release date."""
+        if type(after) is not int or type(before) is not int:
+            raise ValueError("Release bounds are Unix times (integers).")
+        body = (
+            f"fields {','.join(SUMMARY_FIELDS)}; where first_release_date > {after} & "
+            f"first_release_date < {before} & version_parent = null; "
+            f"sort first_release_date {'desc' if newest_first else 'asc'}; limit {_limit(limit)};"
+        )
+        return [IgdbGame.from_api(raw) for raw in self.query("games", body)]
+
     def popular(self, *, limit: int) -> list[IgdbGame]:
         """The most visited games on IGDB right now, most popular first."""
         body = (

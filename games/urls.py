@@ -11,7 +11,9 @@ urlpatterns = [
     path("", views.GameListView.as_view(), name="list"),
     # Before the IGDB id routes, whose pattern these words would match.
     re_path(r"^search/?$", views.GameSearchView.as_view(), name="search"),
-    re_path(r"^popular/?$", views.GamePopularView.as_view(), name="popular"),
+    # /api/games/popular/ is the original web client's (users/legacy_urls.py).
+    re_path(r"^trending/?$", views.GamePopularView.as_view(), name="trending"),
     re_path(rf"^{IGDB}/state/?$", views.GameStateView.as_view(), name="state"),
-    re_path(rf"^{IGDB}/?$", views.GameDetailView.as_view(), name="detail"),
+    # With the trailing slash only: /api/games/<slug> without it is the original web client's game page.
+    re_path(rf"^{IGDB}/$", views.GameDetailView.as_view(), name="detail"),
 ]

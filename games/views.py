@@ -271,7 +271,8 @@ class GamePopularView(APIView):
             "The most visited games on IGDB (its popularity data, cached for "
             "`IGDB_POPULAR_CACHE_SECONDS`). Without IGDB credentials, or when IGDB fails, the games on "
             "the most users' shelves here, with `source: local`; when IGDB fails and no game is shelved "
-            "here, a 503 (or a 502)."
+            "here, a 503 (or a 502). At `/api/games/trending/`: `/api/games/popular/` is the original "
+            "web client's, in its own shape."
         ),
         parameters=[CataloguePopularQuerySerializer],
         responses={

@@ -34,7 +34,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from games import signals as games_signals
@@ -100,11 +100,27 @@ class ProfileSerializer(serializers.Serializer):
     backlog_count = serializers.SerializerMethodField()
     wishlist_count = serializers.SerializerMethodField()
     favourites = GameSummarySerializer(many=True, help_text="Up to 5 favourite games, in the owner's order.")
+    # The original web client's names (users/legacy.py): additive keys of the seed's profile.
+    favorites = GameSummarySerializer(
+        source="favourites", many=True, help_text="`favourites`, under the original web client's name."
+    )
     is_following = serializers.BooleanField(allow_null=True, default=None, help_text=OTHERS_ONLY)
     follows_you = serializers.BooleanField(
         allow_null=True,
         default=None,
         help_text="Whether this user follows you; null when anonymous or on your own profile.",
+    )
+    me = inline_serializer(
+        "ProfileViewer",
+        {"id": serializers.IntegerField(), "username": serializers.CharField()},
+        allow_null=True,
+        default=None,
+        help_text="You, when signed in (the original web client's Edit and Follow buttons); else null.",
+    )
+    followingUser = serializers.BooleanField(
+        allow_null=True,
+        default=None,
+        help_text="`is_following` under the original web client's name (false on your own profile).",
     )
 
     def get_following_count(self, profile: Profile) -> int:
@@ -132,7 +148,7 @@ class ProfileSerializer(serializers.Serializer):
         data.pop("email_verified", None)
         data.pop("pending_email", None)
         data.pop("use_gravatar", None)
-        data["is_following"] = data["follows_you"] = None
+        data["is_following"] = data["follows_you"] = data["me"] = data["followingUser"] = None
         return data
 
 
@@ -142,10 +158,14 @@ def _render(user: User) -> dict:
 
 def _seen_by(profile: dict, viewer: User) -> dict:
     """The anonymous `profile` as `viewer`, signed in, sees it."""
+    me = {"id": viewer.pk, "username": viewer.username}
     if profile["id"] != viewer.pk:
+        is_following = viewer.pk in profile["followers"]
         return profile | {
-            "is_following": viewer.pk in profile["followers"],
+            "is_following": is_following,
             "follows_you": viewer.pk in profile["following"],
+            "me": me,
+            "followingUser": is_following,
         }
     seen = {}
     for name, value in profile.items():
@@ -158,13 +178,14 @@ def _seen_by(profile: dict, viewer: User) -> dict:
             }
         if name == "gravatar":
             seen["use_gravatar"] = viewer.use_gravatar
-    return seen
+    return seen | {"me": me, "followingUser": False}
 
 
-# Where the anonymous rendering has the fields of another signed-in viewer (ProfileSerializer's
-# to_representation sets them so). A key's quotes in encoded JSON are never a string's (a string's
+# Where the anonymous rendering has the fields of a signed-in viewer, its last ones (ProfileSerializer's
+# to_representation sets them so): the follows between them, and the original web client's `me` and
+# `followingUser`. A key's quotes in encoded JSON are never a string's (a string's
 # quotes are escaped), so these bytes are found only where the keys are.
-_OTHERS_FIELDS = b'"is_following":null,"follows_you":null'
+_VIEWER_FIELDS = b'"is_following":null,"follows_you":null,"me":null,"followingUser":null'
 
 
 def _json(value) -> bytes:
@@ -177,6 +198,7 @@ def _seen_by_encoded(profile: EncodedJSON, owner_id: int, viewer: User) -> Encod
     bytes. A large profile (5,000 games, ~1 MB) then costs a copy of its bytes and, for another user,
     one indexed query for the two follows between them, not a decoding and a re-encoding (~14 ms).
     """
+    me = {"id": viewer.pk, "username": viewer.username}
     if owner_id != viewer.pk:
         between = set(
             Follow.objects.filter(
@@ -184,14 +206,16 @@ def _seen_by_encoded(profile: EncodedJSON, owner_id: int, viewer: User) -> Encod
                 | Q(follower_id=owner_id, followed_id=viewer.pk)
             ).values_list("follower_id", flat=True)
         )
-        flags = b'"is_following":%s,"follows_you":%s' % (
+        flags = b'"is_following":%s,"follows_you":%s,"me":%s,"followingUser":%s' % (
             _json(viewer.pk in between),
             _json(owner_id in between),
+            _json(me),
+            _json(viewer.pk in between),
         )
         # The last fields of a profile: looked for from its end.
-        at = profile.rfind(_OTHERS_FIELDS)
+        at = profile.rfind(_VIEWER_FIELDS)
         if at != -1:
-            return EncodedJSON(profile[:at] + flags + profile[at + len(_OTHERS_FIELDS) :])
+            return EncodedJSON(profile[:at] + flags + profile[at + len(_VIEWER_FIELDS) :])
     else:
         # The owner's e-mail fields go right after their username, where the schema has them.
         # Their Gravatar consent goes right after `gravatar` (a value never holds `,"` unescaped).
@@ -199,7 +223,8 @@ def _seen_by_encoded(profile: EncodedJSON, owner_id: int, viewer: User) -> Encod
         at = profile.find(username)
         gravatar = profile.find(b'"gravatar":', at)
         gravatar_end = profile.find(b',"', gravatar) if gravatar != -1 else -1
-        if at != -1 and gravatar_end != -1:
+        tail = profile.rfind(_VIEWER_FIELDS)
+        if at != -1 and gravatar_end != -1 and tail > gravatar_end:
             at += len(username)
             email = b',"email":%s,"email_verified":%s,"pending_email":%s' % (
                 _json(viewer.email),
@@ -207,8 +232,15 @@ def _seen_by_encoded(profile: EncodedJSON, owner_id: int, viewer: User) -> Encod
                 _json(viewer.pending_email or None),
             )
             consent = b',"use_gravatar":' + _json(viewer.use_gravatar)
+            owners = b'"is_following":null,"follows_you":null,"me":%s,"followingUser":false' % _json(me)
             return EncodedJSON(
-                profile[:at] + email + profile[at:gravatar_end] + consent + profile[gravatar_end:]
+                profile[:at]
+                + email
+                + profile[at:gravatar_end]
+                + consent
+                + profile[gravatar_end:tail]
+                + owners
+                + profile[tail + len(_VIEWER_FIELDS) :]
             )
     # Not where expected (a rendering of another release, a username just changed): the slow way.
     return EncodedJSON.encode(_seen_by(orjson.loads(memoryview(profile)), viewer))

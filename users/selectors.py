@@ -22,6 +22,24 @@ def user_get_active(*, username: str) -> User:
         raise NotFoundError(username) from error
 
 
+def profile_owner_get(*, username: str, actor: User, new_username: str | None) -> User:
+    """
+    The user whose profile an edit at the path naming `username` is for: the actor's when it names
+    them, or names the new username they are taking (the original web client posts a rename to the
+    new name); else the active user of that name (NotFoundError when there is none), whom the edit
+    service then refuses to anyone but its owner.
+    """
+    lowered = username.lower()
+    if lowered == actor.username.lower():
+        return actor
+    try:
+        return user_get_active(username=username)
+    except NotFoundError:
+        if new_username is not None and new_username.lower() == lowered:
+            return actor
+        raise
+
+
 def user_exists(*, username: str) -> bool:
     """Whether an account (active or not) has this username, in any letter case."""
     return User.objects.with_username(username).exists()

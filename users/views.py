@@ -383,9 +383,11 @@ PROFILE_UPDATE = extend_schema(
         "Owner only (POST or PATCH, the same). Any of `username`, `email`, `bio`, `location`, "
         "`twitter`, `use_gravatar`; other fields are ignored. A new username follows every rule of "
         "registration. The original client's `refreshAvatar: true` changes nothing: the profile answered "
-        "carries the picture as it is now. A new `email` is not applied at once: it is `pending_email` "
-        "until confirmed by the link mailed to it (the current address is told of the request, and keeps "
-        "receiving password resets meanwhile). Throttled per user (`THROTTLE_ACCOUNT_EDIT`)."
+        "carries the picture as it is now. The path names your current username, or the new one of the "
+        "body (the original web client posts a rename to it); another user's is a 403. A new `email` is "
+        "not applied at once: it is `pending_email` until confirmed by the link mailed to it (the current "
+        "address is told of the request, and keeps receiving password resets meanwhile). Throttled per "
+        "user (`THROTTLE_ACCOUNT_EDIT`)."
     ),
     request=ProfileUpdateSerializer,
     responses={
@@ -421,9 +423,11 @@ class ProfileView(APIView):
         return Response(profile.profile_get(username=username, viewer=request.user))
 
     def post(self, request, username: str):
-        user = selectors.user_get_active(username=username)
         serializer = ProfileUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        user = selectors.profile_owner_get(
+            username=username, actor=request.user, new_username=serializer.validated_data.get("username")
+        )
         user = services.user_profile_update(user=user, actor=request.user, data=serializer.validated_data)
         return Response(profile.profile_of(user=user))
 

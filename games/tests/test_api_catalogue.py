@@ -1,4 +1,4 @@
-"""GET /api/games/search/ and /api/games/popular/, through HTTP, against the loopback IGDB."""
+"""GET /api/games/search/ and /api/games/trending/, through HTTP, against the loopback IGDB."""
 
 import pytest
 from rest_framework.throttling import SimpleRateThrottle
@@ -192,7 +192,7 @@ def test_search_is_throttled(api_client, monkeypatch, db):
 def test_popular_comes_from_igdb_popularity(api_client, fake_igdb):
     fake_igdb.play("token", "popular")
 
-    response = api_client.get("/api/games/popular/")
+    response = api_client.get("/api/games/trending/")
 
     assert response.status_code == 200
     body = response.json()
@@ -204,8 +204,8 @@ def test_popular_comes_from_igdb_popularity(api_client, fake_igdb):
 def test_popular_is_cached(api_client, fake_igdb):
     fake_igdb.play("token", "popular")
 
-    first = api_client.get("/api/games/popular/").json()
-    second = api_client.get("/api/games/popular/").json()
+    first = api_client.get("/api/games/trending/").json()
+    second = api_client.get("/api/games/trending/").json()
 
     assert first == second
     assert len(fake_igdb.igdb_requests) == 2  # popularity_primitives, then games: once
@@ -225,7 +225,7 @@ def test_popular_without_credentials_is_the_most_shelved_here(api_client, db, dj
     _shelve(hades, 2)
 
     with django_assert_max_num_queries(1):
-        response = api_client.get("/api/games/popular/", {"limit": 10})
+        response = api_client.get("/api/games/trending/", {"limit": 10})
 
     assert response.status_code == 200
     body = response.json()
@@ -238,7 +238,7 @@ def test_popular_falls_back_to_local_games_when_igdb_is_down(api_client, fake_ig
     _shelve(GameFactory(name="Celeste"), 1)
     fake_igdb.play("token", "timeout", "server_error_500", "server_error_500")
 
-    response = api_client.get("/api/games/popular/")
+    response = api_client.get("/api/games/trending/")
 
     assert response.status_code == 200
     assert response.json()["source"] == "local"
@@ -248,7 +248,7 @@ def test_popular_falls_back_to_local_games_when_igdb_is_down(api_client, fake_ig
 def test_popular_is_503_when_igdb_is_down_and_nothing_is_shelved(api_client, fake_igdb):
     fake_igdb.play("token", "server_error_500", "server_error_500", "server_error_500")
 
-    response = api_client.get("/api/games/popular/")
+    response = api_client.get("/api/games/trending/")
 
     assert response.status_code == 503
     assert "detail" in response.json()
@@ -256,13 +256,14 @@ def test_popular_is_503_when_igdb_is_down_and_nothing_is_shelved(api_client, fak
 
 @pytest.mark.parametrize("limit", ["0", "51", "ten"])
 def test_popular_limit_is_validated(api_client, db, limit):
-    response = api_client.get("/api/games/popular/", {"limit": limit})
+    response = api_client.get("/api/games/trending/", {"limit": limit})
 
     assert response.status_code == 400
     assert "limit" in response.json()
 
 
-def test_search_and_popular_are_not_igdb_ids(api_client, db):
-    # The routes come before the `<igdb>` route, whose pattern would match these words.
-    assert "source" in api_client.get("/api/games/popular").json()
+def test_search_and_trending_are_not_igdb_ids(api_client, db):
+    # The routes come before the `<igdb>` route, whose pattern would match these words (and before
+    # the original web client's game page, /api/games/<slug> without the slash).
+    assert "source" in api_client.get("/api/games/trending").json()
     assert api_client.get("/api/games/search").status_code == 400

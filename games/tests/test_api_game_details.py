@@ -53,7 +53,7 @@ def test_fresh_details_are_served_without_asking_igdb(api_client, fake_igdb):
     fake_igdb.play("token", "game_celeste")
     api_client.get("/api/games/26226/")
 
-    response = api_client.get("/api/games/26226")
+    response = api_client.get("/api/games/26226/")
 
     assert response.status_code == 200
     assert response.json()["source"] == "igdb"

@@ -99,7 +99,7 @@ def test_popular_is_read_from_the_counts_in_one_query(api_client, django_assert_
             shelve(user, game, played=True)
 
     with django_assert_max_num_queries(1):
-        body = api_client.get("/api/games/popular/", {"limit": 2}).json()
+        body = api_client.get("/api/games/trending/", {"limit": 2}).json()
 
     assert [game["igdb"] for game in body["results"]] == [games[2].igdb, games[1].igdb]
 

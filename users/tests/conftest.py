@@ -1,5 +1,7 @@
 import pytest
 
+# The loopback IGDB, for the original web client's catalogue (test_legacy_client.py).
+from games.tests.conftest import fake_igdb, igdb_server  # noqa: F401
 from users.tests.mailbox import FRONTEND_URL
 
 

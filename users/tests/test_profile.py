@@ -182,6 +182,9 @@ def test_signed_in_viewers_get_the_cached_profile_with_their_relationship(
     built = anonymous(api_client, "/api/users/theo") | {
         "is_following": viewer_follows,
         "follows_you": owner_follows,
+        # The original web client's names (users/legacy.py).
+        "me": {"id": user.pk, "username": user.username},
+        "followingUser": viewer_follows,
     }
     assert list(seen) == list(built)  # the same fields, in the same order
     assert seen == built
