@@ -65,7 +65,7 @@ def legacy_shelf_toggle(
     game was taken off the backlog.
     """
     shelf = ACTION_SHELVES[action]
-    game = games_services.game_get_or_create(igdb=igdb, metadata=metadata)
+    game = games_services.game_get_or_create(igdb=igdb, metadata=metadata, creator=user)
     with transaction.atomic():
         state, _ = GameState.objects.select_for_update().get_or_create(user=user, game=game)
         value = not getattr(state, shelf)
@@ -81,7 +81,7 @@ def legacy_shelf_toggle(
 def legacy_rating_set(*, user: User, igdb: str, metadata: dict, stars: Decimal) -> GameState:
     """Sets (or, with 0, clears) the user's rating of the game, given in the client's half stars."""
     rating = rating_from_stars(stars)
-    games_services.game_get_or_create(igdb=igdb, metadata=metadata)
+    games_services.game_get_or_create(igdb=igdb, metadata=metadata, creator=user)
     return games_services.game_state_update(user=user, igdb=igdb, flags={}, rating=rating)
 
 
@@ -120,7 +120,7 @@ def legacy_journal_entry_create(*, user: User, igdb: str, metadata: dict, data: 
 
 def legacy_favourite_add(*, user: User, igdb: str, metadata: dict) -> None:
     """Adds the game (created from `metadata` on first use) after the user's favourites; at most five."""
-    game = games_services.game_get_or_create(igdb=igdb, metadata=metadata)
+    game = games_services.game_get_or_create(igdb=igdb, metadata=metadata, creator=user)
     with transaction.atomic():
         # The user's row is locked before the list is read: two additions at once keep both.
         User.objects.select_for_update().filter(pk=user.pk).first()
