@@ -206,8 +206,9 @@ def test_search_with_the_text_in_the_path(api_client, celeste):
 def test_text_in_the_path_is_checked_as_a_bodys_would_be(api_client, db, path, field):
     response = api_client.get(path)
 
+    # The NUL middleware refuses it before the view (overworld/middleware.py); the view would too.
     assert response.status_code == 400
-    assert field in response.json()
+    assert response.json().get("code") == "nul_character" or field in response.json()
 
 
 def test_search_items_never_carry_keys_that_break_rendering(api_client, celeste):
@@ -603,9 +604,11 @@ def test_profile_edit_from_the_settings_page_renames_at_the_new_name(auth_client
 
     assert response.status_code == 200
     profile = response.json()
-    assert (profile["username"], profile["location"], profile["email"]) == (
+    # A new address waits for the confirmation of the link mailed to it (issue 16).
+    assert (profile["username"], profile["location"], profile["email"], profile["pending_email"]) == (
         "madeline2",
         "Summit",
+        "madeline@example.com",
         "m2@example.com",
     )
     assert isinstance(profile["favorites"], list)
