@@ -7,7 +7,6 @@ errors as `{"message": CODE, "description"}`.
 from http import HTTPStatus
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -15,7 +14,8 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from overworld.exceptions import NotFoundError, specific_code, to_api_exception
-from overworld.schema import azuma_error
+from overworld.parsing import validated
+from overworld.schema import azuma_error, operation
 from users import selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_MAX_LENGTH, User
@@ -51,8 +51,10 @@ class AzumaUpdateSerializer(serializers.Serializer):
 
 class AzumaTokenSerializer(serializers.Serializer):
     token = serializers.UUIDField(
-        help_text="A token, a UUID as the seed types it: send it as `Authorization: Token <token>` "
-        "(or `Bearer`), to these routes and the Overworld API's alike."
+        help_text=(
+            "A token, a UUID as the seed types it: send it as `Authorization: Token <token>` "
+            "(or `Bearer`), to these routes and the Overworld API's alike."
+        )
     )
 
 
@@ -131,22 +133,20 @@ class AzumaTokenView(AzumaErrorsMixin, AnonymousView):
 class AzumaRegisterView(AzumaTokenView):
     throttle_classes = [RegisterThrottle, AzumaThrottle]
 
-    @extend_schema(
-        tags=["azuma"],
-        summary="Register User",
+    @operation(
+        "azuma",
+        "Register User",
         description="Creates an account (`name` is its username) and answers a new token.",
         request=AzumaRegisterSerializer,
+        ok=AzumaTokenSerializer,
+        invalid=azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
         responses={
-            200: AzumaTokenSerializer,
-            400: azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
             409: azuma_error("`ALREADY_EXISTS`: the name or the e-mail is taken."),
             429: azuma_error("`TOO_MANY_REQUESTS`."),
         },
     )
     def post(self, request):
-        serializer = AzumaRegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(AzumaRegisterSerializer, request.data)
         user = services.user_register(username=data["name"], email=data["email"], password=data["password"])
         return self.token_response(user)
 
@@ -154,29 +154,26 @@ class AzumaRegisterView(AzumaTokenView):
 class AzumaLoginView(AzumaTokenView):
     throttle_classes = [LoginThrottle, AzumaThrottle]
 
-    @extend_schema(
-        tags=["azuma"],
-        summary="Login User",
+    @operation(
+        "azuma",
+        "Login User",
         description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
         request=AzumaLoginSerializer,
+        ok=AzumaTokenSerializer,
+        invalid=azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
         responses={
-            200: AzumaTokenSerializer,
-            400: azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
             403: azuma_error("`FORBIDDEN`: the credentials were incorrect."),
             404: azuma_error("`NOT_FOUND`: no user has this name."),
             429: azuma_error("`TOO_MANY_REQUESTS`: throttled, or locked after repeated failed logins."),
         },
     )
     def post(self, request):
-        serializer = AzumaLoginSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        name = serializer.validated_data["name"]
+        data = validated(AzumaLoginSerializer, request.data)
+        name = data["name"]
         # The Azuma contract tells an unknown name (404) from a wrong password (403).
         if not selectors.user_exists(username=name):
             raise NotFoundError(name)
-        user = services.user_authenticate(
-            request=request, username=name, password=serializer.validated_data["password"]
-        )
+        user = services.user_authenticate(request=request, username=name, password=data["password"])
         return self.token_response(user)
 
 
@@ -185,9 +182,9 @@ class AzumaUpdateView(AzumaErrorsMixin, APIView):
     authentication_classes = [TokenAuthentication]
     throttle_classes = [AzumaThrottle, AccountEditThrottle]
 
-    @extend_schema(
-        tags=["azuma"],
-        summary="Update User",
+    @operation(
+        "azuma",
+        "Update User",
         description=(
             "A new name and/or password; an empty body changes nothing. A new password needs "
             "`current_password`, unless this request's token was issued by a login (or registration) "
@@ -195,9 +192,9 @@ class AzumaUpdateView(AzumaErrorsMixin, APIView):
             "and the token of this request keeps working."
         ),
         request=AzumaUpdateSerializer,
+        ok=AzumaUserSerializer,
+        invalid=azuma_error("`BAD_REQUEST`: an invalid name or a weak password, with their messages."),
         responses={
-            200: AzumaUserSerializer,
-            400: azuma_error("`BAD_REQUEST`: an invalid name or a weak password, with their messages."),
             401: azuma_error("`UNAUTHORIZED`: no token, or an invalid one."),
             403: azuma_error(
                 "`FORBIDDEN`: a new password without `current_password` from a token older than 10 minutes "
@@ -209,13 +206,12 @@ class AzumaUpdateView(AzumaErrorsMixin, APIView):
         },
     )
     def patch(self, request):
-        serializer = AzumaUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(AzumaUpdateSerializer, request.data)
         user = services.user_account_update(
             user=request.user,
-            username=serializer.validated_data.get("name"),
-            password=serializer.validated_data.get("password"),
-            current_password=serializer.validated_data.get("current_password"),
+            username=data.get("name"),
+            password=data.get("password"),
+            current_password=data.get("current_password"),
             keep_token=request.auth,
             request=request,
         )

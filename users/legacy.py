@@ -30,6 +30,7 @@ from games.igdb import parse_igdb_id
 from games.models import IGDB_ID_PATTERN, SHELVES, Game, GameState
 from games.selectors import catalogue_search, favourites_list, game_state_get
 from games.serializers import GameSummarySerializer, JournalEntryUpdateSerializer
+from overworld.parsing import validated
 from overworld.permissions import HasVerifiedEmail
 from overworld.schema import (
     BAD_GATEWAY,
@@ -328,12 +329,6 @@ def _path_text(name: str, value: str, max_length: int) -> str:
         raise serializers.ValidationError({name: error.detail}) from error
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 # The catalogue.
 
 
@@ -365,7 +360,7 @@ class PopularView(CatalogueView):
         },
     )
     def get(self, request):
-        limit = _valid(LimitQuerySerializer, request.query_params)["limit"]
+        limit = validated(LimitQuerySerializer, request.query_params)["limit"]
         games = legacy_selectors.legacy_popular_list(limit=limit)
         return Response(
             [
@@ -534,7 +529,7 @@ class GameStateView(ActionView):
         responses={200: _STATE, 400: field_errors("LegacyStateError", ["igdb"]), **_WRITE_ERRORS},
     )
     def get(self, request):
-        igdb = _valid(IgdbQuerySerializer, request.query_params)["igdb"]
+        igdb = validated(IgdbQuerySerializer, request.query_params)["igdb"]
         state = game_state_get(user=request.user, igdb=igdb) or GameState()
         return Response({shelf: getattr(state, shelf) for shelf in SHELVES})
 
@@ -543,7 +538,7 @@ class ToggleView(ActionView):
     action_name = ""
 
     def post(self, request):
-        igdb, metadata = GameRefSerializer.split(_valid(GameRefSerializer, request.data))
+        igdb, metadata = GameRefSerializer.split(validated(GameRefSerializer, request.data))
         state, value, removed = legacy_services.legacy_shelf_toggle(
             user=request.user, action=self.action_name, igdb=igdb, metadata=metadata
         )
@@ -592,7 +587,7 @@ class RatingView(ActionView):
         responses={200: _STARS, 400: field_errors("LegacyRatingQueryError", ["igdb"]), **_WRITE_ERRORS},
     )
     def get(self, request):
-        igdb = _valid(IgdbQuerySerializer, request.query_params)["igdb"]
+        igdb = validated(IgdbQuerySerializer, request.query_params)["igdb"]
         state = game_state_get(user=request.user, igdb=igdb)
         return Response(self.stars(state))
 
@@ -613,7 +608,7 @@ class RatingView(ActionView):
         },
     )
     def post(self, request):
-        data = _valid(RatingRequestSerializer, request.data)
+        data = validated(RatingRequestSerializer, request.data)
         stars = data.pop("rating")
         igdb, metadata = GameRefSerializer.split(data)
         state = legacy_services.legacy_rating_set(
@@ -661,7 +656,7 @@ class JournalView(APIView):
         },
     )
     def get(self, request):
-        query = _valid(JournalQuerySerializer, request.query_params)
+        query = validated(JournalQuerySerializer, request.query_params)
         user = user_get_active(username=query["username"])
         entries = legacy_selectors.legacy_journal_list(user=user, limit=query["limit"])
         summaries = game_summaries([entry.game for entry in entries])
@@ -688,7 +683,7 @@ class JournalView(APIView):
         },
     )
     def post(self, request):
-        data = dict(_valid(JournalRequestSerializer, request.data))
+        data = dict(validated(JournalRequestSerializer, request.data))
         game = data.pop("game")
         metadata = {
             field: value
@@ -728,7 +723,7 @@ class FavouriteAddView(ActionView):
         },
     )
     def post(self, request):
-        igdb, metadata = GameRefSerializer.split(_valid(GameRefSerializer, request.data))
+        igdb, metadata = GameRefSerializer.split(validated(GameRefSerializer, request.data))
         legacy_services.legacy_favourite_add(user=request.user, igdb=igdb, metadata=metadata)
         return Response({})
 
@@ -749,7 +744,7 @@ class FavouriteRemoveView(ActionView):
         if isinstance(data, dict) and type(data.get("igdb")) is int:
             data = {"igdb": str(data["igdb"])}
         legacy_services.legacy_favourite_remove(
-            user=request.user, igdb=_valid(IgdbQuerySerializer, data)["igdb"]
+            user=request.user, igdb=validated(IgdbQuerySerializer, data)["igdb"]
         )
         return Response({})
 
