@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -27,14 +27,22 @@ from overworld.schema import (
     field_errors,
     operation,
     path_parameter,
+    redescribed,
 )
 from overworld.throttling import ScopedClientRateThrottle
 
 IGDB_PARAMETER = path_parameter("igdb", IGDB_ID_PATTERN, "The game's IGDB id.")
-UNVERIFIED = OpenApiResponse(
-    FORBIDDEN.response,
-    description="Only when EMAIL_VERIFICATION_REQUIRED is on: your e-mail address is not verified yet.",
+UNVERIFIED = redescribed(
+    FORBIDDEN,
+    "Only when EMAIL_VERIFICATION_REQUIRED is on: your e-mail address is not verified yet.",
 )
+
+
+class CatalogueView(APIView):
+    # Public, and limited per client: it may reach IGDB.
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedClientRateThrottle]
+    throttle_scope = "catalogue"
 
 
 class GameListView(APIView):
@@ -62,11 +70,7 @@ class GameListView(APIView):
         return paginator.get_paginated_response(GameSummarySerializer(page, many=True).data)
 
 
-class GameDetailView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedClientRateThrottle]
-    throttle_scope = "catalogue"
-
+class GameDetailView(CatalogueView):
     @operation(
         "games",
         "Game",
@@ -201,11 +205,7 @@ class JournalEntryView(APIView):
 # The catalogue fed by IGDB: search and popular games.
 
 
-class GameSearchView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedClientRateThrottle]
-    throttle_scope = "catalogue"
-
+class GameSearchView(CatalogueView):
     @operation(
         "games",
         "Search the catalogue",
@@ -226,11 +226,7 @@ class GameSearchView(APIView):
         return Response(CatalogueSerializer(catalogue).data)
 
 
-class GamePopularView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedClientRateThrottle]
-    throttle_scope = "catalogue"
-
+class GamePopularView(CatalogueView):
     @operation(
         "games",
         "Popular games",

@@ -168,6 +168,11 @@ def azuma_error(description: str) -> OpenApiResponse:
     return OpenApiResponse(_AZUMA_ERROR, description=description)
 
 
+def redescribed(response: OpenApiResponse, description: str) -> OpenApiResponse:
+    """The same body as `response` (one of the common errors), said of a particular case."""
+    return OpenApiResponse(response.response, description=description)
+
+
 def path_parameter(name: str, pattern: str, description: str) -> OpenApiParameter:
     """A path parameter with the pattern its route accepts (anything else is a 404)."""
     return OpenApiParameter(name, str, OpenApiParameter.PATH, pattern=f"^{pattern}$", description=description)

@@ -117,6 +117,15 @@ def azuma_exception_handler(exc, context):
 # Views.
 
 
+def azuma_operation(summary: str, *, ok, errors: dict[int, str], **kwargs):
+    """The schema of an Azuma route: its answer, and its errors by status with their descriptions."""
+    responses = {status: azuma_error(description) for status, description in errors.items()}
+    return operation("azuma", summary, ok=ok, responses=responses, **kwargs)
+
+
+TOO_MANY_REQUESTS = "`TOO_MANY_REQUESTS`."
+
+
 class AzumaErrorsMixin:
     def get_exception_handler(self):
         return azuma_exception_handler
@@ -133,16 +142,15 @@ class AzumaTokenView(AzumaErrorsMixin, AnonymousView):
 class AzumaRegisterView(AzumaTokenView):
     throttle_classes = [RegisterThrottle, AzumaThrottle]
 
-    @operation(
-        "azuma",
+    @azuma_operation(
         "Register User",
         description="Creates an account (`name` is its username) and answers a new token.",
         request=AzumaRegisterSerializer,
         ok=AzumaTokenSerializer,
-        invalid=azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
-        responses={
-            409: azuma_error("`ALREADY_EXISTS`: the name or the e-mail is taken."),
-            429: azuma_error("`TOO_MANY_REQUESTS`."),
+        errors={
+            400: "Invalid fields (name, email, password): `BAD_REQUEST` with their messages.",
+            409: "`ALREADY_EXISTS`: the name or the e-mail is taken.",
+            429: TOO_MANY_REQUESTS,
         },
     )
     def post(self, request):
@@ -154,17 +162,16 @@ class AzumaRegisterView(AzumaTokenView):
 class AzumaLoginView(AzumaTokenView):
     throttle_classes = [LoginThrottle, AzumaThrottle]
 
-    @operation(
-        "azuma",
+    @azuma_operation(
         "Login User",
         description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
         request=AzumaLoginSerializer,
         ok=AzumaTokenSerializer,
-        invalid=azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
-        responses={
-            403: azuma_error("`FORBIDDEN`: the credentials were incorrect."),
-            404: azuma_error("`NOT_FOUND`: no user has this name."),
-            429: azuma_error("`TOO_MANY_REQUESTS`: throttled, or locked after repeated failed logins."),
+        errors={
+            400: "`BAD_REQUEST`: a field is missing or malformed.",
+            403: "`FORBIDDEN`: the credentials were incorrect.",
+            404: "`NOT_FOUND`: no user has this name.",
+            429: "`TOO_MANY_REQUESTS`: throttled, or locked after repeated failed logins.",
         },
     )
     def post(self, request):
@@ -182,8 +189,7 @@ class AzumaUpdateView(AzumaErrorsMixin, APIView):
     authentication_classes = [TokenAuthentication]
     throttle_classes = [AzumaThrottle, AccountEditThrottle]
 
-    @operation(
-        "azuma",
+    @azuma_operation(
         "Update User",
         description=(
             "A new name and/or password; an empty body changes nothing. A new password needs "
@@ -193,16 +199,16 @@ class AzumaUpdateView(AzumaErrorsMixin, APIView):
         ),
         request=AzumaUpdateSerializer,
         ok=AzumaUserSerializer,
-        invalid=azuma_error("`BAD_REQUEST`: an invalid name or a weak password, with their messages."),
-        responses={
-            401: azuma_error("`UNAUTHORIZED`: no token, or an invalid one."),
-            403: azuma_error(
+        errors={
+            400: "`BAD_REQUEST`: an invalid name or a weak password, with their messages.",
+            401: "`UNAUTHORIZED`: no token, or an invalid one.",
+            403: (
                 "`FORBIDDEN`: a new password without `current_password` from a token older than 10 minutes "
                 "(`code`: `reauthentication_required`), or a rename before the address is verified when "
                 "verification is required (`email_not_verified`)."
             ),
-            409: azuma_error("`ALREADY_EXISTS`: the name is taken."),
-            429: azuma_error("`TOO_MANY_REQUESTS`."),
+            409: "`ALREADY_EXISTS`: the name is taken.",
+            429: TOO_MANY_REQUESTS,
         },
     )
     def patch(self, request):

@@ -37,6 +37,7 @@ from overworld.schema import (
     field_errors,
     operation,
     path_parameter,
+    redescribed,
 )
 from users import avatars, profile, selectors, services
 from users.authentication import TokenAuthentication
@@ -135,9 +136,9 @@ class LoginView(TokenIssuingView):
             description="Incorrect username/password (`non_field_errors`), or a missing field.",
         ),
         responses={
-            429: OpenApiResponse(
-                THROTTLED.response,
-                description=(
+            429: redescribed(
+                THROTTLED,
+                (
                     "Throttled; or locked: after 5 failed logins for one username from one client "
                     "within 15 minutes, its logins from that client are refused until the window has "
                     "passed."
@@ -245,9 +246,9 @@ class ExportView(APIView):
 
 RESET_LINK_SENT = "If an account has this e-mail address, a link to reset its password was sent to it."
 VERIFICATION_SENT = "A verification link has been sent to your e-mail address."
-EMAIL_THROTTLED = OpenApiResponse(
-    THROTTLED.response,
-    description="Throttled: too many requests from this client, or too many e-mails asked for this address.",
+EMAIL_THROTTLED = redescribed(
+    THROTTLED,
+    "Throttled: too many requests from this client, or too many e-mails asked for this address.",
 )
 
 
