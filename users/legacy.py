@@ -520,17 +520,31 @@ class CompanyView(CatalogueView):
 class ActionView(APIView):
     permission_classes = [IsAuthenticated, HasVerifiedEmail]
 
+    def queried_state(self, request) -> GameState | None:
+        """Your shelves for the game `?igdb=` names (None: never touched)."""
+        igdb = validated(IgdbQuerySerializer, request.query_params)["igdb"]
+        return game_state_get(user=request.user, igdb=igdb)
+
+
+def _game_query_schema(summary: str, description: str, *, ok, error_name: str):
+    """The schema of a read about one of your games, named by `?igdb=`."""
+    return _schema(
+        summary,
+        description,
+        parameters=[IgdbQuerySerializer],
+        responses={200: ok, 400: field_errors(error_name, ["igdb"]), **_WRITE_ERRORS},
+    )
+
 
 class GameStateView(ActionView):
-    @_schema(
+    @_game_query_schema(
         "Your shelves for a game (game page)",
         "All false for a game you never touched, or one unknown here.",
-        parameters=[IgdbQuerySerializer],
-        responses={200: _STATE, 400: field_errors("LegacyStateError", ["igdb"]), **_WRITE_ERRORS},
+        ok=_STATE,
+        error_name="LegacyStateError",
     )
     def get(self, request):
-        igdb = validated(IgdbQuerySerializer, request.query_params)["igdb"]
-        state = game_state_get(user=request.user, igdb=igdb) or GameState()
+        state = self.queried_state(request) or GameState()
         return Response({shelf: getattr(state, shelf) for shelf in SHELVES})
 
 
@@ -580,16 +594,14 @@ TOGGLE_VIEWS = {
 
 
 class RatingView(ActionView):
-    @_schema(
+    @_game_query_schema(
         "Your rating of a game (game page)",
         "In half stars, 0.5 to 5 (this API's 1 to 10 halved); `{}` when unrated.",
-        parameters=[IgdbQuerySerializer],
-        responses={200: _STARS, 400: field_errors("LegacyRatingQueryError", ["igdb"]), **_WRITE_ERRORS},
+        ok=_STARS,
+        error_name="LegacyRatingQueryError",
     )
     def get(self, request):
-        igdb = validated(IgdbQuerySerializer, request.query_params)["igdb"]
-        state = game_state_get(user=request.user, igdb=igdb)
-        return Response(self.stars(state))
+        return Response(self.stars(self.queried_state(request)))
 
     @staticmethod
     def stars(state: GameState | None) -> dict:
