@@ -25,7 +25,20 @@ def _rating_in_range(field: str) -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": RATING_MIN, f"{field}__lte": RATING_MAX})
 
 
-class Game(models.Model):
+class RemembersLoaded:
+    """A model mixin: `loaded()` runs on each instance read from the database (Django's `from_db`)."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.loaded()
+        return instance
+
+    def loaded(self) -> None:
+        raise NotImplementedError
+
+
+class Game(RemembersLoaded, models.Model):
     """A game as Overworld knows it; `igdb` is its id in IGDB, kept as a string as the API has it."""
 
     igdb = models.CharField(
@@ -62,11 +75,8 @@ class Game(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.igdb})"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        game = super().from_db(db, field_names, values)
-        game._loaded_summary = game.summary_values()
-        return game
+    def loaded(self) -> None:
+        self._loaded_summary = self.summary_values()
 
     def summary_values(self) -> tuple:
         """The values lists of games show (GAME_SUMMARY_FIELDS), as loaded; deferred ones as None."""
@@ -81,7 +91,7 @@ def _flag_matches_timestamp(shelf: str) -> Q:
     return Q(**{shelf: True, f"{shelf}_at__isnull": False}) | Q(**{shelf: False, f"{shelf}_at__isnull": True})
 
 
-class GameState(models.Model):
+class GameState(RemembersLoaded, models.Model):
     """
     One user's relation to one game: the four shelf flags, each with when it was set.
 
@@ -133,11 +143,8 @@ class GameState(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} / {self.game_id}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        state = super().from_db(db, field_names, values)
-        state.on_a_shelf_saved = state.on_a_shelf()
-        return state
+    def loaded(self) -> None:
+        self.on_a_shelf_saved = self.on_a_shelf()
 
     def on_a_shelf(self) -> bool:
         return any(getattr(self, shelf) for shelf in SHELVES)

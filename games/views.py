@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -20,32 +20,37 @@ from games.serializers import (
 )
 from overworld.exceptions import NotFoundError
 from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, KeysetPagination, paginated
+from overworld.parsing import validated
 from overworld.permissions import HasVerifiedEmail, owner_writes_permissions
 from overworld.schema import (
-    BAD_GATEWAY,
     FORBIDDEN,
-    NOT_FOUND,
-    SERVICE_UNAVAILABLE,
-    THROTTLED,
-    UNAUTHORIZED,
     field_errors,
+    operation,
     path_parameter,
+    redescribed,
 )
 from overworld.throttling import ScopedClientRateThrottle
 
 IGDB_PARAMETER = path_parameter("igdb", IGDB_ID_PATTERN, "The game's IGDB id.")
-UNVERIFIED = OpenApiResponse(
-    FORBIDDEN.response,
-    description="Only when EMAIL_VERIFICATION_REQUIRED is on: your e-mail address is not verified yet.",
+UNVERIFIED = redescribed(
+    FORBIDDEN,
+    "Only when EMAIL_VERIFICATION_REQUIRED is on: your e-mail address is not verified yet.",
 )
+
+
+class CatalogueView(APIView):
+    # Public, and limited per client: it may reach IGDB.
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedClientRateThrottle]
+    throttle_scope = "catalogue"
 
 
 class GameListView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        tags=["games"],
-        summary="List games",
+    @operation(
+        "games",
+        "List games",
         description=(
             "The games known here, by name; with `search`, those whose name contains it (any letter "
             "case; a text of one or two characters: names that start with it), exact names first, then "
@@ -55,7 +60,8 @@ class GameListView(APIView):
             OpenApiParameter("search", str, description="Part of the game's name, any letter case."),
             *KEYSET_PARAMETERS,
         ],
-        responses={200: paginated(GameSummarySerializer), 400: INVALID_CURSOR},
+        ok=paginated(GameSummarySerializer),
+        invalid=INVALID_CURSOR,
     )
     def get(self, request):
         games, ordering = selectors.game_list(search=request.query_params.get("search", "").strip())
@@ -64,14 +70,10 @@ class GameListView(APIView):
         return paginator.get_paginated_response(GameSummarySerializer(page, many=True).data)
 
 
-class GameDetailView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedClientRateThrottle]
-    throttle_scope = "catalogue"
-
-    @extend_schema(
-        tags=["games"],
-        summary="Game",
+class GameDetailView(CatalogueView):
+    @operation(
+        "games",
+        "Game",
         parameters=[IGDB_PARAMETER],
         description=(
             "A game, with how many users have it on each shelf, and its details from IGDB (summary, "
@@ -81,13 +83,8 @@ class GameDetailView(APIView):
             "local`); a game unknown here is then a 503 (or a 502). A game neither here nor in IGDB is "
             "a 404."
         ),
-        responses={
-            200: GameCatalogueDetailSerializer,
-            404: NOT_FOUND,
-            429: THROTTLED,
-            502: BAD_GATEWAY,
-            503: SERVICE_UNAVAILABLE,
-        },
+        ok=GameCatalogueDetailSerializer,
+        errors=("not_found", "throttled", "igdb"),
     )
     def get(self, request, igdb: str):
         source = services.game_details_ensure(igdb=igdb)
@@ -100,20 +97,21 @@ class GameDetailView(APIView):
 class GameStateView(APIView):
     permission_classes = [IsAuthenticated, HasVerifiedEmail]
 
-    @extend_schema(
-        tags=["games"],
-        summary="Your shelves for a game",
+    @operation(
+        "games",
+        "Your shelves for a game",
         description="All false for a game you never touched (or one unknown here).",
         parameters=[IGDB_PARAMETER],
-        responses={200: GameStateSerializer, 401: UNAUTHORIZED, 404: NOT_FOUND},
+        ok=GameStateSerializer,
+        errors=("unauthorized", "not_found"),
     )
     def get(self, request, igdb: str):
         state = selectors.game_state_get(user=request.user, igdb=igdb) or GameState()
         return Response(GameStateSerializer(state).data)
 
-    @extend_schema(
-        tags=["games"],
-        summary="Put a game on or off your shelves",
+    @operation(
+        "games",
+        "Put a game on or off your shelves",
         parameters=[IGDB_PARAMETER],
         description=(
             "Any subset of the four flags; a flag already set changes nothing (no toggles). A game "
@@ -123,21 +121,13 @@ class GameStateView(APIView):
             "Games created are limited per user (`THROTTLE_GAME_CREATE`)."
         ),
         request=GameStateUpdateSerializer,
-        responses={
-            200: GameStateSerializer,
-            400: field_errors("GameStateUpdateError", GameStateUpdateSerializer),
-            401: UNAUTHORIZED,
-            403: UNVERIFIED,
-            404: NOT_FOUND,
-            429: THROTTLED,
-            502: BAD_GATEWAY,
-            503: SERVICE_UNAVAILABLE,
-        },
+        ok=GameStateSerializer,
+        invalid=field_errors("GameStateUpdateError", GameStateUpdateSerializer),
+        errors=("unauthorized", "not_found", "throttled", "igdb"),
+        responses={403: UNVERIFIED},
     )
     def patch(self, request, igdb: str):
-        serializer = GameStateUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(GameStateUpdateSerializer, request.data))
         metadata = data.pop("game", None)
         rating = {"rating": data.pop("rating")} if "rating" in data else {}
         state = services.game_state_update(
@@ -149,29 +139,22 @@ class GameStateView(APIView):
 class JournalCreateView(APIView):
     permission_classes = [IsAuthenticated, HasVerifiedEmail]
 
-    @extend_schema(
-        tags=["journal"],
-        summary="Write a journal entry",
+    @operation(
+        "journal",
+        "Write a journal entry",
         request=JournalEntryCreateSerializer,
         description=(
             "A game unknown here is created as by the shelves' PATCH: from IGDB's data when IGDB is "
             "configured, else from `game`; limited per user (`THROTTLE_GAME_CREATE`)."
         ),
-        responses={
-            201: JournalEntrySerializer,
-            400: field_errors("JournalEntryError", JournalEntryCreateSerializer),
-            401: UNAUTHORIZED,
-            403: UNVERIFIED,
-            404: NOT_FOUND,
-            429: THROTTLED,
-            502: BAD_GATEWAY,
-            503: SERVICE_UNAVAILABLE,
-        },
+        status=201,
+        ok=JournalEntrySerializer,
+        invalid=field_errors("JournalEntryError", JournalEntryCreateSerializer),
+        errors=("unauthorized", "not_found", "throttled", "igdb"),
+        responses={403: UNVERIFIED},
     )
     def post(self, request):
-        serializer = JournalEntryCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(validated(JournalEntryCreateSerializer, request.data))
         igdb, metadata = data.pop("igdb"), data.pop("game", None)
         entry = services.journal_entry_create(user=request.user, igdb=igdb, data=data, metadata=metadata)
         return Response(JournalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -188,37 +171,31 @@ class JournalEntryView(APIView):
             raise NotFoundError(entry_id)
         return entry
 
-    @extend_schema(
-        tags=["journal"], summary="A journal entry", responses={200: JournalEntrySerializer, 404: NOT_FOUND}
-    )
+    @operation("journal", "A journal entry", ok=JournalEntrySerializer, errors=("not_found",))
     def get(self, request, entry_id: int):
         return Response(JournalEntrySerializer(self.entry(entry_id)).data)
 
-    @extend_schema(
-        tags=["journal"],
-        summary="Edit a journal entry",
+    @operation(
+        "journal",
+        "Edit a journal entry",
         description="Owner only; any of the fields.",
         request=JournalEntryUpdateSerializer,
-        responses={
-            200: JournalEntrySerializer,
-            400: field_errors("JournalEntryUpdateError", JournalEntryUpdateSerializer),
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        ok=JournalEntrySerializer,
+        invalid=field_errors("JournalEntryUpdateError", JournalEntryUpdateSerializer),
+        errors=("unauthorized", "forbidden", "not_found"),
     )
     def patch(self, request, entry_id: int):
         entry = self.entry(entry_id)
-        serializer = JournalEntryUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        entry = services.journal_entry_update(entry=entry, actor=request.user, data=serializer.validated_data)
+        data = validated(JournalEntryUpdateSerializer, request.data)
+        entry = services.journal_entry_update(entry=entry, actor=request.user, data=data)
         return Response(JournalEntrySerializer(entry).data)
 
-    @extend_schema(
-        tags=["journal"],
-        summary="Delete a journal entry",
+    @operation(
+        "journal",
+        "Delete a journal entry",
         description="Owner only.",
-        responses={204: None, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND},
+        status=204,
+        errors=("unauthorized", "forbidden", "not_found"),
     )
     def delete(self, request, entry_id: int):
         services.journal_entry_delete(entry=self.entry(entry_id), actor=request.user)
@@ -228,14 +205,10 @@ class JournalEntryView(APIView):
 # The catalogue fed by IGDB: search and popular games.
 
 
-class GameSearchView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedClientRateThrottle]
-    throttle_scope = "catalogue"
-
-    @extend_schema(
-        tags=["games"],
-        summary="Search the catalogue",
+class GameSearchView(CatalogueView):
+    @operation(
+        "games",
+        "Search the catalogue",
         description=(
             "IGDB's matches for `q` (cached for `IGDB_SEARCH_CACHE_SECONDS`), then the games known here "
             "that IGDB did not return, at most `limit`. Without IGDB credentials, or when IGDB fails, "
@@ -243,30 +216,20 @@ class GameSearchView(APIView):
             "a 503 (or a 502)."
         ),
         parameters=[CatalogueSearchQuerySerializer],
-        responses={
-            200: CatalogueSerializer,
-            400: field_errors("CatalogueSearchError", ["q", "limit"]),
-            429: THROTTLED,
-            502: BAD_GATEWAY,
-            503: SERVICE_UNAVAILABLE,
-        },
+        ok=CatalogueSerializer,
+        invalid=field_errors("CatalogueSearchError", ["q", "limit"]),
+        errors=("throttled", "igdb"),
     )
     def get(self, request):
-        query = CatalogueSearchQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = query.validated_data
+        data = validated(CatalogueSearchQuerySerializer, request.query_params)
         catalogue = selectors.catalogue_search(text=data["q"], limit=data["limit"])
         return Response(CatalogueSerializer(catalogue).data)
 
 
-class GamePopularView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedClientRateThrottle]
-    throttle_scope = "catalogue"
-
-    @extend_schema(
-        tags=["games"],
-        summary="Popular games",
+class GamePopularView(CatalogueView):
+    @operation(
+        "games",
+        "Popular games",
         description=(
             "The most visited games on IGDB (its popularity data, cached for "
             "`IGDB_POPULAR_CACHE_SECONDS`). Without IGDB credentials, or when IGDB fails, the games on "
@@ -275,16 +238,11 @@ class GamePopularView(APIView):
             "web client's, in its own shape."
         ),
         parameters=[CataloguePopularQuerySerializer],
-        responses={
-            200: CatalogueSerializer,
-            400: field_errors("CataloguePopularError", ["limit"]),
-            429: THROTTLED,
-            502: BAD_GATEWAY,
-            503: SERVICE_UNAVAILABLE,
-        },
+        ok=CatalogueSerializer,
+        invalid=field_errors("CataloguePopularError", ["limit"]),
+        errors=("throttled", "igdb"),
     )
     def get(self, request):
-        query = CataloguePopularQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        catalogue = selectors.catalogue_popular_list(limit=query.validated_data["limit"])
+        data = validated(CataloguePopularQuerySerializer, request.query_params)
+        catalogue = selectors.catalogue_popular_list(limit=data["limit"])
         return Response(CatalogueSerializer(catalogue).data)

@@ -18,9 +18,11 @@ DEBUG is on, messages go to the console, so that a newcomer sees them.
 """
 
 from collections.abc import Mapping
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+from overworld.config_values import boolean, positive, url_query
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -41,26 +43,6 @@ _CONNECTION_VARIABLES = (
     "EMAIL_HOST_USER",
     "EMAIL_HOST_PASSWORD",
 )
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def _boolean(name: str, value: str) -> bool:
-    if value.strip().lower() in _TRUE:
-        return True
-    if value.strip().lower() in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), not {value!r}.")
-
-
-def _integer(name: str, value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from error
-    if number <= 0:
-        raise ImproperlyConfigured(f"{name} must be positive, not {value!r}.")
-    return number
 
 
 def _checked(config: dict) -> dict:
@@ -77,12 +59,9 @@ def parse_email_url(url: str) -> dict:
         raise ImproperlyConfigured(
             f"EMAIL_URL: unknown scheme {parts.scheme!r}; use one of {', '.join(BACKENDS_BY_SCHEME)}."
         )
-    query = {name: values[-1] for name, values in parse_qs(parts.query, keep_blank_values=True).items()}
-    unknown = set(query) - {"tls", "ssl", "timeout"}
-    if unknown:
-        raise ImproperlyConfigured(f"EMAIL_URL: unknown parameter(s) {', '.join(sorted(unknown))}.")
-    use_tls = _boolean("EMAIL_URL's tls", query.get("tls", "false"))
-    use_ssl = scheme == "smtps" or _boolean("EMAIL_URL's ssl", query.get("ssl", "false"))
+    query = url_query("EMAIL_URL", parts, {"tls", "ssl", "timeout"})
+    use_tls = boolean("EMAIL_URL's tls", query.get("tls", "false"))
+    use_ssl = scheme == "smtps" or boolean("EMAIL_URL's ssl", query.get("ssl", "false"))
     try:
         port = parts.port
     except ValueError as error:
@@ -95,7 +74,7 @@ def parse_email_url(url: str) -> dict:
         "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
         "EMAIL_USE_TLS": use_tls,
         "EMAIL_USE_SSL": use_ssl,
-        "EMAIL_TIMEOUT": _integer("EMAIL_URL's timeout", query["timeout"])
+        "EMAIL_TIMEOUT": positive("EMAIL_URL's timeout", query["timeout"])
         if "timeout" in query
         else DEFAULT_TIMEOUT,
     }
@@ -116,12 +95,12 @@ def email_settings(environ: Mapping[str, str], *, debug: bool) -> dict:
             "EMAIL_BACKEND": environ.get("EMAIL_BACKEND")
             or (SMTP_BACKEND if configured or not debug else CONSOLE_BACKEND),
             "EMAIL_HOST": environ.get("EMAIL_HOST") or "localhost",
-            "EMAIL_PORT": _integer("EMAIL_PORT", environ["EMAIL_PORT"]) if environ.get("EMAIL_PORT") else 25,
+            "EMAIL_PORT": positive("EMAIL_PORT", environ["EMAIL_PORT"]) if environ.get("EMAIL_PORT") else 25,
             "EMAIL_HOST_USER": environ.get("EMAIL_HOST_USER", ""),
             "EMAIL_HOST_PASSWORD": environ.get("EMAIL_HOST_PASSWORD", ""),
-            "EMAIL_USE_TLS": _boolean("EMAIL_USE_TLS", environ.get("EMAIL_USE_TLS", "false")),
-            "EMAIL_USE_SSL": _boolean("EMAIL_USE_SSL", environ.get("EMAIL_USE_SSL", "false")),
-            "EMAIL_TIMEOUT": _integer("EMAIL_TIMEOUT", environ["EMAIL_TIMEOUT"])
+            "EMAIL_USE_TLS": boolean("EMAIL_USE_TLS", environ.get("EMAIL_USE_TLS", "false")),
+            "EMAIL_USE_SSL": boolean("EMAIL_USE_SSL", environ.get("EMAIL_USE_SSL", "false")),
+            "EMAIL_TIMEOUT": positive("EMAIL_TIMEOUT", environ["EMAIL_TIMEOUT"])
             if environ.get("EMAIL_TIMEOUT")
             else DEFAULT_TIMEOUT,
         }

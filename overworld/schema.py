@@ -10,7 +10,13 @@ through drf-spectacular's documented hooks (`get_operation_id`, `get_operation`,
 from drf_spectacular.drainage import warn
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -71,6 +77,31 @@ SERVICE_UNAVAILABLE = OpenApiResponse(
         "`Retry-After` seconds."
     ),
 )
+
+# The common answers of an operation, by a short name (see `operation`).
+COMMON_ERRORS = {
+    "unauthorized": {401: UNAUTHORIZED},
+    "forbidden": {403: FORBIDDEN},
+    "not_found": {404: NOT_FOUND},
+    "throttled": {429: THROTTLED},
+    "igdb": {502: BAD_GATEWAY, 503: SERVICE_UNAVAILABLE},
+}
+
+
+def operation(tag: str, summary: str, *, ok=None, status: int = 200, invalid=None, errors=(), **kwargs):
+    """
+    `extend_schema` for one operation: `ok` is its answer (with `status`), `invalid` its 400 body,
+    `errors` the short names of its common errors (COMMON_ERRORS), `responses` any other answers (or
+    another description of a common one). The rest (description, request, parameters) is passed on.
+    """
+    responses = {status: ok}
+    if invalid is not None:
+        responses[400] = invalid
+    for name in errors:
+        responses |= COMMON_ERRORS[name]
+    responses |= kwargs.pop("responses", {})
+    return extend_schema(tags=[tag], summary=summary, responses=dict(sorted(responses.items())), **kwargs)
+
 
 # The messages of one field: what DRF answers for a plain field.
 _MESSAGES = {"type": "array", "items": {"type": "string"}}
@@ -135,6 +166,11 @@ _AZUMA_ERROR = inline_serializer(
 def azuma_error(description: str) -> OpenApiResponse:
     """An error of the Azuma routes: `{"message": CODE, "description"}` (plus field messages on a 400)."""
     return OpenApiResponse(_AZUMA_ERROR, description=description)
+
+
+def redescribed(response: OpenApiResponse, description: str) -> OpenApiResponse:
+    """The same body as `response` (one of the common errors), said of a particular case."""
+    return OpenApiResponse(response.response, description=description)
 
 
 def path_parameter(name: str, pattern: str, description: str) -> OpenApiParameter:

@@ -16,34 +16,21 @@ import dj_database_url
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
+from overworld.config_values import boolean, integer
 from overworld.email_config import email_settings
 from overworld.storage_config import avatar_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None:
-        return default
-    if value.strip().lower() in _TRUE:
-        return True
-    if value.strip().lower() in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), not {value!r}.")
+    return default if value is None else boolean(name, value)
 
 
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from error
+    return default if value is None or value.strip() == "" else integer(name, value)
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -20,9 +20,11 @@ AWS_S3_ADDRESSING_STYLE, AWS_QUERYSTRING_AUTH, AWS_QUERYSTRING_EXPIRE, AWS_LOCAT
 
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+from overworld.config_values import boolean, positive, url_query
 
 FILE_SYSTEM_BACKEND = "django.core.files.storage.FileSystemStorage"
 S3_BACKEND = "storages.backends.s3.S3Storage"
@@ -30,8 +32,6 @@ DEFAULT_PREFIX = "avatars"
 # A file's name is random and never reused: every cache may keep it for good.
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
 # URL parameter -> S3Storage option, and the same option's usual environment variable.
 _TEXT_OPTIONS = {
     "endpoint_url": "AWS_S3_ENDPOINT_URL",
@@ -39,24 +39,6 @@ _TEXT_OPTIONS = {
     "custom_domain": "AWS_S3_CUSTOM_DOMAIN",
     "addressing_style": "AWS_S3_ADDRESSING_STYLE",
 }
-
-
-def _boolean(name: str, value: str) -> bool:
-    if value.strip().lower() in _TRUE:
-        return True
-    if value.strip().lower() in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), not {value!r}.")
-
-
-def _positive(name: str, value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from error
-    if number <= 0:
-        raise ImproperlyConfigured(f"{name} must be positive, not {value!r}.")
-    return number
 
 
 def _s3(options: dict) -> dict:
@@ -77,10 +59,7 @@ def parse_avatar_storage_url(url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme.lower() != "s3" or not parts.hostname:
         raise ImproperlyConfigured(f"AVATAR_STORAGE_URL must look like s3://bucket/prefix?..., not {url!r}.")
-    query = {name: values[-1] for name, values in parse_qs(parts.query, keep_blank_values=True).items()}
-    unknown = set(query) - {*_TEXT_OPTIONS, "querystring_auth", "querystring_expire"}
-    if unknown:
-        raise ImproperlyConfigured(f"AVATAR_STORAGE_URL: unknown parameter(s) {', '.join(sorted(unknown))}.")
+    query = url_query("AVATAR_STORAGE_URL", parts, {*_TEXT_OPTIONS, "querystring_auth", "querystring_expire"})
     # The bucket is the URL's host as written (urlsplit's hostname would lowercase it).
     bucket = parts.netloc.rpartition("@")[2]
     options = {
@@ -89,11 +68,11 @@ def parse_avatar_storage_url(url: str) -> dict:
         **{name: query[name] for name in _TEXT_OPTIONS if query.get(name)},
     }
     if "querystring_auth" in query:
-        options["querystring_auth"] = _boolean(
+        options["querystring_auth"] = boolean(
             "AVATAR_STORAGE_URL's querystring_auth", query["querystring_auth"]
         )
     if "querystring_expire" in query:
-        options["querystring_expire"] = _positive(
+        options["querystring_expire"] = positive(
             "AVATAR_STORAGE_URL's querystring_expire", query["querystring_expire"]
         )
     if parts.username:
@@ -113,9 +92,9 @@ def avatar_storage(environ: Mapping[str, str], *, media_root: Path, media_url: s
             **{name: environ[variable] for name, variable in _TEXT_OPTIONS.items() if environ.get(variable)},
         }
         if environ.get("AWS_QUERYSTRING_AUTH"):
-            options["querystring_auth"] = _boolean("AWS_QUERYSTRING_AUTH", environ["AWS_QUERYSTRING_AUTH"])
+            options["querystring_auth"] = boolean("AWS_QUERYSTRING_AUTH", environ["AWS_QUERYSTRING_AUTH"])
         if environ.get("AWS_QUERYSTRING_EXPIRE"):
-            options["querystring_expire"] = _positive(
+            options["querystring_expire"] = positive(
                 "AWS_QUERYSTRING_EXPIRE", environ["AWS_QUERYSTRING_EXPIRE"]
             )
         return _s3(options)

@@ -58,7 +58,19 @@ def client_address(request: HttpRequest | None) -> str:
     return str(client)
 
 
-class ClientRateThrottle(SimpleRateThrottle):
+class DeclaredScopeThrottle(SimpleRateThrottle):
+    """
+    A throttle whose scope (its rate: THROTTLE_<SCOPE>) is named where its class is declared:
+    `class LoginThrottle(ClientRateThrottle, scope="login"): ...`.
+    """
+
+    def __init_subclass__(cls, scope: str | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if scope is not None:
+            cls.scope = scope
+
+
+class ClientRateThrottle(DeclaredScopeThrottle):
     """Counts requests per client address (`client_address`)."""
 
     def get_ident(self, request):
@@ -75,7 +87,7 @@ class ScopedClientRateThrottle(ScopedRateThrottle):
         return client_address(request)
 
 
-class UserRateThrottle(SimpleRateThrottle):
+class UserRateThrottle(DeclaredScopeThrottle):
     """Counts the requests of one signed-in user, wherever they come from (anonymous: per client)."""
 
     def get_cache_key(self, request, view):

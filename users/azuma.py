@@ -7,7 +7,6 @@ errors as `{"message": CODE, "description"}`.
 from http import HTTPStatus
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -15,7 +14,8 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from overworld.exceptions import NotFoundError, specific_code, to_api_exception
-from overworld.schema import azuma_error
+from overworld.parsing import validated
+from overworld.schema import azuma_error, operation
 from users import selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_MAX_LENGTH, User
@@ -51,8 +51,10 @@ class AzumaUpdateSerializer(serializers.Serializer):
 
 class AzumaTokenSerializer(serializers.Serializer):
     token = serializers.UUIDField(
-        help_text="A token, a UUID as the seed types it: send it as `Authorization: Token <token>` "
-        "(or `Bearer`), to these routes and the Overworld API's alike."
+        help_text=(
+            "A token, a UUID as the seed types it: send it as `Authorization: Token <token>` "
+            "(or `Bearer`), to these routes and the Overworld API's alike."
+        )
     )
 
 
@@ -115,6 +117,15 @@ def azuma_exception_handler(exc, context):
 # Views.
 
 
+def azuma_operation(summary: str, *, ok, errors: dict[int, str], **kwargs):
+    """The schema of an Azuma route: its answer, and its errors by status with their descriptions."""
+    responses = {status: azuma_error(description) for status, description in errors.items()}
+    return operation("azuma", summary, ok=ok, responses=responses, **kwargs)
+
+
+TOO_MANY_REQUESTS = "`TOO_MANY_REQUESTS`."
+
+
 class AzumaErrorsMixin:
     def get_exception_handler(self):
         return azuma_exception_handler
@@ -131,22 +142,19 @@ class AzumaTokenView(AzumaErrorsMixin, AnonymousView):
 class AzumaRegisterView(AzumaTokenView):
     throttle_classes = [RegisterThrottle, AzumaThrottle]
 
-    @extend_schema(
-        tags=["azuma"],
-        summary="Register User",
+    @azuma_operation(
+        "Register User",
         description="Creates an account (`name` is its username) and answers a new token.",
         request=AzumaRegisterSerializer,
-        responses={
-            200: AzumaTokenSerializer,
-            400: azuma_error("Invalid fields (name, email, password): `BAD_REQUEST` with their messages."),
-            409: azuma_error("`ALREADY_EXISTS`: the name or the e-mail is taken."),
-            429: azuma_error("`TOO_MANY_REQUESTS`."),
+        ok=AzumaTokenSerializer,
+        errors={
+            400: "Invalid fields (name, email, password): `BAD_REQUEST` with their messages.",
+            409: "`ALREADY_EXISTS`: the name or the e-mail is taken.",
+            429: TOO_MANY_REQUESTS,
         },
     )
     def post(self, request):
-        serializer = AzumaRegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(AzumaRegisterSerializer, request.data)
         user = services.user_register(username=data["name"], email=data["email"], password=data["password"])
         return self.token_response(user)
 
@@ -154,29 +162,25 @@ class AzumaRegisterView(AzumaTokenView):
 class AzumaLoginView(AzumaTokenView):
     throttle_classes = [LoginThrottle, AzumaThrottle]
 
-    @extend_schema(
-        tags=["azuma"],
-        summary="Login User",
+    @azuma_operation(
+        "Login User",
         description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
         request=AzumaLoginSerializer,
-        responses={
-            200: AzumaTokenSerializer,
-            400: azuma_error("`BAD_REQUEST`: a field is missing or malformed."),
-            403: azuma_error("`FORBIDDEN`: the credentials were incorrect."),
-            404: azuma_error("`NOT_FOUND`: no user has this name."),
-            429: azuma_error("`TOO_MANY_REQUESTS`: throttled, or locked after repeated failed logins."),
+        ok=AzumaTokenSerializer,
+        errors={
+            400: "`BAD_REQUEST`: a field is missing or malformed.",
+            403: "`FORBIDDEN`: the credentials were incorrect.",
+            404: "`NOT_FOUND`: no user has this name.",
+            429: "`TOO_MANY_REQUESTS`: throttled, or locked after repeated failed logins.",
         },
     )
     def post(self, request):
-        serializer = AzumaLoginSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        name = serializer.validated_data["name"]
+        data = validated(AzumaLoginSerializer, request.data)
+        name = data["name"]
         # The Azuma contract tells an unknown name (404) from a wrong password (403).
         if not selectors.user_exists(username=name):
             raise NotFoundError(name)
-        user = services.user_authenticate(
-            request=request, username=name, password=serializer.validated_data["password"]
-        )
+        user = services.user_authenticate(request=request, username=name, password=data["password"])
         return self.token_response(user)
 
 
@@ -185,9 +189,8 @@ class AzumaUpdateView(AzumaErrorsMixin, APIView):
     authentication_classes = [TokenAuthentication]
     throttle_classes = [AzumaThrottle, AccountEditThrottle]
 
-    @extend_schema(
-        tags=["azuma"],
-        summary="Update User",
+    @azuma_operation(
+        "Update User",
         description=(
             "A new name and/or password; an empty body changes nothing. A new password needs "
             "`current_password`, unless this request's token was issued by a login (or registration) "
@@ -195,27 +198,26 @@ class AzumaUpdateView(AzumaErrorsMixin, APIView):
             "and the token of this request keeps working."
         ),
         request=AzumaUpdateSerializer,
-        responses={
-            200: AzumaUserSerializer,
-            400: azuma_error("`BAD_REQUEST`: an invalid name or a weak password, with their messages."),
-            401: azuma_error("`UNAUTHORIZED`: no token, or an invalid one."),
-            403: azuma_error(
+        ok=AzumaUserSerializer,
+        errors={
+            400: "`BAD_REQUEST`: an invalid name or a weak password, with their messages.",
+            401: "`UNAUTHORIZED`: no token, or an invalid one.",
+            403: (
                 "`FORBIDDEN`: a new password without `current_password` from a token older than 10 minutes "
                 "(`code`: `reauthentication_required`), or a rename before the address is verified when "
                 "verification is required (`email_not_verified`)."
             ),
-            409: azuma_error("`ALREADY_EXISTS`: the name is taken."),
-            429: azuma_error("`TOO_MANY_REQUESTS`."),
+            409: "`ALREADY_EXISTS`: the name is taken.",
+            429: TOO_MANY_REQUESTS,
         },
     )
     def patch(self, request):
-        serializer = AzumaUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(AzumaUpdateSerializer, request.data)
         user = services.user_account_update(
             user=request.user,
-            username=serializer.validated_data.get("name"),
-            password=serializer.validated_data.get("password"),
-            current_password=serializer.validated_data.get("current_password"),
+            username=data.get("name"),
+            password=data.get("password"),
+            current_password=data.get("current_password"),
             keep_token=request.auth,
             request=request,
         )

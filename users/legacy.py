@@ -30,6 +30,7 @@ from games.igdb import parse_igdb_id
 from games.models import IGDB_ID_PATTERN, SHELVES, Game, GameState
 from games.selectors import catalogue_search, favourites_list, game_state_get
 from games.serializers import GameSummarySerializer, JournalEntryUpdateSerializer
+from overworld.parsing import validated
 from overworld.permissions import HasVerifiedEmail
 from overworld.schema import (
     BAD_GATEWAY,
@@ -328,12 +329,6 @@ def _path_text(name: str, value: str, max_length: int) -> str:
         raise serializers.ValidationError({name: error.detail}) from error
 
 
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 # The catalogue.
 
 
@@ -365,7 +360,7 @@ class PopularView(CatalogueView):
         },
     )
     def get(self, request):
-        limit = _valid(LimitQuerySerializer, request.query_params)["limit"]
+        limit = validated(LimitQuerySerializer, request.query_params)["limit"]
         games = legacy_selectors.legacy_popular_list(limit=limit)
         return Response(
             [
@@ -525,17 +520,31 @@ class CompanyView(CatalogueView):
 class ActionView(APIView):
     permission_classes = [IsAuthenticated, HasVerifiedEmail]
 
+    def queried_state(self, request) -> GameState | None:
+        """Your shelves for the game `?igdb=` names (None: never touched)."""
+        igdb = validated(IgdbQuerySerializer, request.query_params)["igdb"]
+        return game_state_get(user=request.user, igdb=igdb)
+
+
+def _game_query_schema(summary: str, description: str, *, ok, error_name: str):
+    """The schema of a read about one of your games, named by `?igdb=`."""
+    return _schema(
+        summary,
+        description,
+        parameters=[IgdbQuerySerializer],
+        responses={200: ok, 400: field_errors(error_name, ["igdb"]), **_WRITE_ERRORS},
+    )
+
 
 class GameStateView(ActionView):
-    @_schema(
+    @_game_query_schema(
         "Your shelves for a game (game page)",
         "All false for a game you never touched, or one unknown here.",
-        parameters=[IgdbQuerySerializer],
-        responses={200: _STATE, 400: field_errors("LegacyStateError", ["igdb"]), **_WRITE_ERRORS},
+        ok=_STATE,
+        error_name="LegacyStateError",
     )
     def get(self, request):
-        igdb = _valid(IgdbQuerySerializer, request.query_params)["igdb"]
-        state = game_state_get(user=request.user, igdb=igdb) or GameState()
+        state = self.queried_state(request) or GameState()
         return Response({shelf: getattr(state, shelf) for shelf in SHELVES})
 
 
@@ -543,7 +552,7 @@ class ToggleView(ActionView):
     action_name = ""
 
     def post(self, request):
-        igdb, metadata = GameRefSerializer.split(_valid(GameRefSerializer, request.data))
+        igdb, metadata = GameRefSerializer.split(validated(GameRefSerializer, request.data))
         state, value, removed = legacy_services.legacy_shelf_toggle(
             user=request.user, action=self.action_name, igdb=igdb, metadata=metadata
         )
@@ -585,16 +594,14 @@ TOGGLE_VIEWS = {
 
 
 class RatingView(ActionView):
-    @_schema(
+    @_game_query_schema(
         "Your rating of a game (game page)",
         "In half stars, 0.5 to 5 (this API's 1 to 10 halved); `{}` when unrated.",
-        parameters=[IgdbQuerySerializer],
-        responses={200: _STARS, 400: field_errors("LegacyRatingQueryError", ["igdb"]), **_WRITE_ERRORS},
+        ok=_STARS,
+        error_name="LegacyRatingQueryError",
     )
     def get(self, request):
-        igdb = _valid(IgdbQuerySerializer, request.query_params)["igdb"]
-        state = game_state_get(user=request.user, igdb=igdb)
-        return Response(self.stars(state))
+        return Response(self.stars(self.queried_state(request)))
 
     @staticmethod
     def stars(state: GameState | None) -> dict:
@@ -613,7 +620,7 @@ class RatingView(ActionView):
         },
     )
     def post(self, request):
-        data = _valid(RatingRequestSerializer, request.data)
+        data = validated(RatingRequestSerializer, request.data)
         stars = data.pop("rating")
         igdb, metadata = GameRefSerializer.split(data)
         state = legacy_services.legacy_rating_set(
@@ -661,7 +668,7 @@ class JournalView(APIView):
         },
     )
     def get(self, request):
-        query = _valid(JournalQuerySerializer, request.query_params)
+        query = validated(JournalQuerySerializer, request.query_params)
         user = user_get_active(username=query["username"])
         entries = legacy_selectors.legacy_journal_list(user=user, limit=query["limit"])
         summaries = game_summaries([entry.game for entry in entries])
@@ -688,7 +695,7 @@ class JournalView(APIView):
         },
     )
     def post(self, request):
-        data = dict(_valid(JournalRequestSerializer, request.data))
+        data = dict(validated(JournalRequestSerializer, request.data))
         game = data.pop("game")
         metadata = {
             field: value
@@ -728,7 +735,7 @@ class FavouriteAddView(ActionView):
         },
     )
     def post(self, request):
-        igdb, metadata = GameRefSerializer.split(_valid(GameRefSerializer, request.data))
+        igdb, metadata = GameRefSerializer.split(validated(GameRefSerializer, request.data))
         legacy_services.legacy_favourite_add(user=request.user, igdb=igdb, metadata=metadata)
         return Response({})
 
@@ -749,7 +756,7 @@ class FavouriteRemoveView(ActionView):
         if isinstance(data, dict) and type(data.get("igdb")) is int:
             data = {"igdb": str(data["igdb"])}
         legacy_services.legacy_favourite_remove(
-            user=request.user, igdb=_valid(IgdbQuerySerializer, data)["igdb"]
+            user=request.user, igdb=validated(IgdbQuerySerializer, data)["igdb"]
         )
         return Response({})
 

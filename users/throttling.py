@@ -10,40 +10,32 @@ from rest_framework.throttling import SimpleRateThrottle
 from overworld.throttling import ClientRateThrottle, UserRateThrottle
 
 
-class RegisterThrottle(ClientRateThrottle):
-    scope = "register"
+class RegisterThrottle(ClientRateThrottle, scope="register"):
+    """Registrations, per client."""
 
 
-class LoginThrottle(ClientRateThrottle):
-    scope = "login"
+class LoginThrottle(ClientRateThrottle, scope="login"):
+    """Logins, per client: every login route and form."""
 
 
-class PasswordThrottle(ClientRateThrottle):
+class PasswordThrottle(ClientRateThrottle, scope="password"):
     """Password changes and account deletions: each checks a password."""
 
-    scope = "password"
 
-
-class AzumaThrottle(ClientRateThrottle):
+class AzumaThrottle(ClientRateThrottle, scope="azuma"):
     """Every Azuma route, on top of the register and login limits they share with Overworld."""
 
-    scope = "azuma"
+
+class PasswordResetThrottle(ClientRateThrottle, scope="password_reset"):
+    """Requests for a password reset link, per client."""
 
 
-class PasswordResetThrottle(ClientRateThrottle):
-    scope = "password_reset"
-
-
-class EmailVerifyThrottle(ClientRateThrottle):
+class EmailVerifyThrottle(ClientRateThrottle, scope="email_verify"):
     """E-mail verification and verification resends."""
 
-    scope = "email_verify"
 
-
-class AccountEditThrottle(UserRateThrottle):
+class AccountEditThrottle(UserRateThrottle, scope="account_edit"):
     """Profile and account edits, per user: each may answer whether a name or an address is taken."""
-
-    scope = "account_edit"
 
 
 class EmailAddressThrottle(SimpleRateThrottle):
@@ -64,7 +56,5 @@ class EmailAddressThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": digest}
 
 
-class AvatarThrottle(UserRateThrottle):
+class AvatarThrottle(UserRateThrottle, scope="avatar"):
     """Profile picture uploads and removals, per user: each upload decodes and encodes an image."""
-
-    scope = "avatar"

@@ -29,14 +29,15 @@ from games.serializers import (
 )
 from overworld.pagination import INVALID_CURSOR, KEYSET_PARAMETERS, InvalidCursor, KeysetPagination, paginated
 from overworld.parsers import ImageBodyParser
+from overworld.parsing import validated
 from overworld.permissions import HasVerifiedEmail, owner_writes_permissions
 from overworld.schema import (
-    FORBIDDEN,
     NOT_FOUND,
     THROTTLED,
-    UNAUTHORIZED,
     field_errors,
+    operation,
     path_parameter,
+    redescribed,
 )
 from users import avatars, profile, selectors, services
 from users.authentication import TokenAuthentication
@@ -106,62 +107,54 @@ class TokenIssuingView(AnonymousView):
 class RegisterView(TokenIssuingView):
     throttle_classes = [RegisterThrottle]
 
-    @extend_schema(
-        tags=["users"],
-        summary="Register",
+    @operation(
+        "users",
+        "Register",
         request=RegisterSerializer,
-        responses={
-            200: AuthResponseSerializer,
-            400: field_errors("RegisterError", ["username", "email", "password"]),
-            429: THROTTLED,
-        },
+        ok=AuthResponseSerializer,
+        invalid=field_errors("RegisterError", ["username", "email", "password"]),
+        errors=("throttled",),
     )
     def post(self, request):
-        serializer = RegisterSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_register(**serializer.validated_data)
+        data = validated(RegisterSerializer, request.data)
+        user = services.user_register(**data)
         return self.token_response(user)
 
 
 class LoginView(TokenIssuingView):
     throttle_classes = [LoginThrottle]
 
-    @extend_schema(
-        tags=["users"],
-        summary="Log in",
+    @operation(
+        "users",
+        "Log in",
         description="The same error answers an unknown user, a wrong password and a deactivated account.",
         request=LoginSerializer,
+        ok=AuthResponseSerializer,
+        invalid=field_errors(
+            "LoginError",
+            ["username", "password"],
+            description="Incorrect username/password (`non_field_errors`), or a missing field.",
+        ),
         responses={
-            200: AuthResponseSerializer,
-            400: field_errors(
-                "LoginError",
-                ["username", "password"],
-                description="Incorrect username/password (`non_field_errors`), or a missing field.",
-            ),
-            429: OpenApiResponse(
-                THROTTLED.response,
-                description=(
+            429: redescribed(
+                THROTTLED,
+                (
                     "Throttled; or locked: after 5 failed logins for one username from one client "
                     "within 15 minutes, its logins from that client are refused until the window has "
                     "passed."
                 ),
-            ),
+            )
         },
     )
     def post(self, request):
-        serializer = LoginSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = services.user_authenticate(request=request, **serializer.validated_data)
+        data = validated(LoginSerializer, request.data)
+        user = services.user_authenticate(request=request, **data)
         return self.token_response(user)
 
 
 def token_revoking_schema(summary: str, description: str):
-    return extend_schema(
-        tags=["users"],
-        summary=summary,
-        description=description,
-        request=None,
-        responses={204: None, 401: UNAUTHORIZED},
+    return operation(
+        "users", summary, description=description, request=None, status=204, errors=("unauthorized",)
     )
 
 
@@ -189,22 +182,18 @@ class LogoutAllView(APIView):
 class PasswordChangeView(APIView):
     throttle_classes = [PasswordThrottle]
 
-    @extend_schema(
-        tags=["users"],
-        summary="Change password",
+    @operation(
+        "users",
+        "Change password",
         description="Revokes every token of the user and answers a fresh one for this client.",
         request=PasswordChangeSerializer,
-        responses={
-            200: TokenSerializer,
-            400: field_errors("PasswordChangeError", ["current_password", "new_password"]),
-            401: UNAUTHORIZED,
-            429: THROTTLED,
-        },
+        ok=TokenSerializer,
+        invalid=field_errors("PasswordChangeError", ["current_password", "new_password"]),
+        errors=("unauthorized", "throttled"),
     )
     def post(self, request):
-        serializer = PasswordChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        token = services.user_password_change(user=request.user, request=request, **serializer.validated_data)
+        data = validated(PasswordChangeSerializer, request.data)
+        token = services.user_password_change(user=request.user, request=request, **data)
         return never_cached(Response({"token": token}))
 
 
@@ -217,42 +206,35 @@ class CurrentUserView(APIView):
     def get_throttles(self):
         return [PasswordThrottle()] if self.request.method == "DELETE" else []
 
-    @extend_schema(
-        tags=["users"],
-        summary="Current user",
-        responses={200: CurrentUserSerializer, 401: UNAUTHORIZED},
-    )
+    @operation("users", "Current user", ok=CurrentUserSerializer, errors=("unauthorized",))
     def get(self, request):
         return Response(CURRENT_USER.to_representation(request.user))
 
-    @extend_schema(
-        tags=["users"],
-        summary="Delete your account",
+    @operation(
+        "users",
+        "Delete your account",
         description=(
             "Confirmed by the password. The account and everything it owns (follows both ways, "
             "shelves, tokens) are deleted."
         ),
         request=PasswordConfirmSerializer,
-        responses={
-            204: None,
-            400: field_errors("AccountDeleteError", ["password"]),
-            401: UNAUTHORIZED,
-            429: THROTTLED,
-        },
+        status=204,
+        invalid=field_errors("AccountDeleteError", ["password"]),
+        errors=("unauthorized", "throttled"),
     )
     def delete(self, request):
-        serializer = PasswordConfirmSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.user_delete(user=request.user, request=request, **serializer.validated_data)
+        data = validated(PasswordConfirmSerializer, request.data)
+        services.user_delete(user=request.user, request=request, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ExportView(APIView):
-    @extend_schema(
-        tags=["users"],
-        summary="Export your data",
+    @operation(
+        "users",
+        "Export your data",
         description="Everything stored about you, as one JSON document (data portability).",
-        responses={200: ExportSerializer, 401: UNAUTHORIZED},
+        ok=ExportSerializer,
+        errors=("unauthorized",),
     )
     def get(self, request):
         response = Response(ExportSerializer(selectors.user_export_get(user=request.user)).data)
@@ -264,18 +246,18 @@ class ExportView(APIView):
 
 RESET_LINK_SENT = "If an account has this e-mail address, a link to reset its password was sent to it."
 VERIFICATION_SENT = "A verification link has been sent to your e-mail address."
-EMAIL_THROTTLED = OpenApiResponse(
-    THROTTLED.response,
-    description="Throttled: too many requests from this client, or too many e-mails asked for this address.",
+EMAIL_THROTTLED = redescribed(
+    THROTTLED,
+    "Throttled: too many requests from this client, or too many e-mails asked for this address.",
 )
 
 
 class PasswordResetView(AnonymousView):
     throttle_classes = [PasswordResetThrottle]
 
-    @extend_schema(
-        tags=["users"],
-        summary="Ask for a password reset link",
+    @operation(
+        "users",
+        "Ask for a password reset link",
         description=(
             "Always `202` with the same body, whether or not an account has this address: when one "
             "does, it is mailed a link to the frontend with a `uid` and a `token`, which work once, for "
@@ -283,25 +265,23 @@ class PasswordResetView(AnonymousView):
             "limit, nothing more is sent to the address, with the same `202`."
         ),
         request=PasswordResetSerializer,
-        responses={
-            202: DetailSerializer,
-            400: field_errors("PasswordResetError", ["email"]),
-            429: THROTTLED,
-        },
+        status=202,
+        ok=DetailSerializer,
+        invalid=field_errors("PasswordResetError", ["email"]),
+        errors=("throttled",),
     )
     def post(self, request):
-        serializer = PasswordResetSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.user_password_reset_request(request=request, **serializer.validated_data)
+        data = validated(PasswordResetSerializer, request.data)
+        services.user_password_reset_request(request=request, **data)
         return never_cached(Response({"detail": RESET_LINK_SENT}, status=status.HTTP_202_ACCEPTED))
 
 
 class PasswordResetConfirmView(AnonymousView):
     throttle_classes = [PasswordThrottle]
 
-    @extend_schema(
-        tags=["users"],
-        summary="Reset the password with a reset link",
+    @operation(
+        "users",
+        "Reset the password with a reset link",
         description=(
             "The `uid` and `token` of the link, and the new password, which passes the same rules as at "
             "registration. Every token of the user is revoked (log in again); the link stops working, "
@@ -309,16 +289,13 @@ class PasswordResetConfirmView(AnonymousView):
             "on `token`."
         ),
         request=PasswordResetConfirmSerializer,
-        responses={
-            204: None,
-            400: field_errors("PasswordResetConfirmError", ["uid", "token", "new_password"]),
-            429: THROTTLED,
-        },
+        status=204,
+        invalid=field_errors("PasswordResetConfirmError", ["uid", "token", "new_password"]),
+        errors=("throttled",),
     )
     def post(self, request):
-        serializer = PasswordResetConfirmSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.user_password_reset_confirm(request=request, **serializer.validated_data)
+        data = validated(PasswordResetConfirmSerializer, request.data)
+        services.user_password_reset_confirm(request=request, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -326,47 +303,43 @@ class EmailVerifyView(AnonymousView):
     # The key is the credential: it works on any device, logged in or not.
     throttle_classes = [EmailVerifyThrottle]
 
-    @extend_schema(
-        tags=["users"],
-        summary="Verify your e-mail address",
+    @operation(
+        "users",
+        "Verify your e-mail address",
         description=(
             "With the `key` of the link mailed at registration, at an address change or on request. A "
             "key works for `EMAIL_VERIFICATION_TIMEOUT` seconds, while the account keeps that address; "
             "using it again changes nothing."
         ),
         request=EmailVerifySerializer,
-        responses={
-            200: EmailVerifiedSerializer,
-            400: field_errors("EmailVerifyError", ["key"]),
-            429: THROTTLED,
-        },
+        ok=EmailVerifiedSerializer,
+        invalid=field_errors("EmailVerifyError", ["key"]),
+        errors=("throttled",),
     )
     def post(self, request):
-        serializer = EmailVerifySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.user_email_verify(**serializer.validated_data)
+        data = validated(EmailVerifySerializer, request.data)
+        services.user_email_verify(**data)
         return Response({"email_verified": True})
 
 
 class EmailVerificationResendView(APIView):
     throttle_classes = [EmailVerifyThrottle]
 
-    @extend_schema(
-        tags=["users"],
-        summary="Send the verification e-mail again",
+    @operation(
+        "users",
+        "Send the verification e-mail again",
         description=(
             "A new link: to the address awaiting confirmation when there is one, else to your current "
             "address. Limited per client and per address."
         ),
         request=None,
-        responses={
-            202: DetailSerializer,
-            400: field_errors(
-                "EmailVerificationResendError", [], description="The address is already verified."
-            ),
-            401: UNAUTHORIZED,
-            429: EMAIL_THROTTLED,
-        },
+        status=202,
+        ok=DetailSerializer,
+        invalid=field_errors(
+            "EmailVerificationResendError", [], description="The address is already verified."
+        ),
+        errors=("unauthorized",),
+        responses={429: EMAIL_THROTTLED},
     )
     def post(self, request):
         services.user_email_verification_send(user=request.user)
@@ -375,9 +348,9 @@ class EmailVerificationResendView(APIView):
 
 # The profile (its shape, cache and invalidation: users/profile.py) and follows.
 
-PROFILE_UPDATE = extend_schema(
-    tags=["users"],
-    summary="Update profile",
+PROFILE_UPDATE = operation(
+    "users",
+    "Update profile",
     parameters=[USERNAME_PARAMETER],
     description=(
         "Owner only (POST or PATCH, the same). Any of `username`, `email`, `bio`, `location`, "
@@ -390,24 +363,20 @@ PROFILE_UPDATE = extend_schema(
         "user (`THROTTLE_ACCOUNT_EDIT`)."
     ),
     request=ProfileUpdateSerializer,
-    responses={
-        200: ProfileSerializer,
-        400: field_errors("ProfileUpdateError", ProfileUpdateSerializer),
-        401: UNAUTHORIZED,
-        403: FORBIDDEN,
-        404: NOT_FOUND,
-        429: THROTTLED,
-    },
+    ok=ProfileSerializer,
+    invalid=field_errors("ProfileUpdateError", ProfileUpdateSerializer),
+    errors=("unauthorized", "forbidden", "not_found", "throttled"),
 )
 
 
 @extend_schema_view(
-    get=extend_schema(
-        tags=["users"],
-        summary="Profile",
+    get=operation(
+        "users",
+        "Profile",
         parameters=[USERNAME_PARAMETER],
         description="Public. `email` is only present when the viewer is the profile's owner.",
-        responses={200: ProfileSerializer, 404: NOT_FOUND},
+        ok=ProfileSerializer,
+        errors=("not_found",),
     ),
     post=PROFILE_UPDATE,
     patch=PROFILE_UPDATE,
@@ -423,12 +392,11 @@ class ProfileView(APIView):
         return Response(profile.profile_get(username=username, viewer=request.user))
 
     def post(self, request, username: str):
-        serializer = ProfileUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        data = validated(ProfileUpdateSerializer, request.data)
         user = selectors.profile_owner_get(
-            username=username, actor=request.user, new_username=serializer.validated_data.get("username")
+            username=username, actor=request.user, new_username=data.get("username")
         )
-        user = services.user_profile_update(user=user, actor=request.user, data=serializer.validated_data)
+        user = services.user_profile_update(user=user, actor=request.user, data=data)
         return Response(profile.profile_of(user=user))
 
     def patch(self, request, username: str):
@@ -436,18 +404,14 @@ class ProfileView(APIView):
 
 
 def follow_schema(summary: str, description: str, errors_name: str):
-    return extend_schema(
-        tags=["users"],
-        summary=summary,
+    return operation(
+        "users",
+        summary,
         description=description,
         request=UsernameSerializer,
-        responses={
-            200: FollowResultSerializer,
-            400: field_errors(errors_name, ["username"]),
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        ok=FollowResultSerializer,
+        invalid=field_errors(errors_name, ["username"]),
+        errors=("unauthorized", "forbidden", "not_found"),
     )
 
 
@@ -461,9 +425,8 @@ class FollowView(APIView):
     following = True
 
     def post(self, request):
-        serializer = UsernameSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        other = selectors.user_get_active(username=serializer.validated_data["username"])
+        data = validated(UsernameSerializer, request.data)
+        other = selectors.user_get_active(username=data["username"])
         if self.following:
             services.user_follow(follower=request.user, followed=other)
         else:
@@ -501,9 +464,9 @@ class AvatarView(APIView):
     request_body_limit = avatars.MAX_BYTES + 64 * 1024
     body_file_field = "avatar"
 
-    @extend_schema(
-        tags=["users"],
-        summary="Set your picture",
+    @operation(
+        "users",
+        "Set your picture",
         parameters=[USERNAME_PARAMETER],
         description=(
             "Owner only. The image as the `avatar` file of a multipart form, or as the whole body with its "
@@ -513,15 +476,10 @@ class AvatarView(APIView):
             "answered and shown wherever the user is. Limited per user (`THROTTLE_AVATAR`)."
         ),
         request={"multipart/form-data": AvatarUploadSerializer, "image/*": OpenApiTypes.BINARY},
-        responses={
-            200: AvatarResultSerializer,
-            400: AVATAR_ERRORS,
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            413: TOO_LARGE,
-            429: THROTTLED,
-        },
+        ok=AvatarResultSerializer,
+        invalid=AVATAR_ERRORS,
+        errors=("unauthorized", "forbidden", "not_found", "throttled"),
+        responses={413: TOO_LARGE},
     )
     def put(self, request, username: str):
         user = selectors.user_get_active(username=username)
@@ -537,22 +495,17 @@ class AvatarView(APIView):
         )
         return Response(AvatarResultSerializer(user).data)
 
-    @extend_schema(
-        tags=["users"],
-        summary="Remove your picture",
+    @operation(
+        "users",
+        "Remove your picture",
         parameters=[USERNAME_PARAMETER],
         description=(
             "Owner only (and staff, to moderate). Answers the `avatar` shown now: the Gravatar if its owner "
             "turned it on, else null."
         ),
         request=None,
-        responses={
-            200: AvatarResultSerializer,
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            429: THROTTLED,
-        },
+        ok=AvatarResultSerializer,
+        errors=("unauthorized", "forbidden", "not_found", "throttled"),
     )
     def delete(self, request, username: str):
         user = selectors.user_get_active(username=username)
@@ -714,37 +667,32 @@ class FavouritesView(APIView):
         user = selectors.user_get_active(username=username)
         return Response(GameSummarySerializer(games_selectors.favourites_list(user=user), many=True).data)
 
-    @extend_schema(
-        tags=["games"],
-        summary="Choose your favourite games",
+    @operation(
+        "games",
+        "Choose your favourite games",
         description="Owner only. Replaces the list, in the order given: up to 5 games known here.",
         parameters=[USERNAME_PARAMETER],
         request=FavouritesSerializer,
-        responses={
-            200: GameSummarySerializer(many=True),
-            400: field_errors("FavouritesError", FavouritesSerializer),
-            401: UNAUTHORIZED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        ok=GameSummarySerializer(many=True),
+        invalid=field_errors("FavouritesError", FavouritesSerializer),
+        errors=("unauthorized", "forbidden", "not_found"),
     )
     def put(self, request, username: str):
         user = selectors.user_get_active(username=username)
-        serializer = FavouritesSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        games = games_services.favourites_set(
-            user=user, actor=request.user, igdb_ids=serializer.validated_data["games"]
-        )
+        data = validated(FavouritesSerializer, request.data)
+        games = games_services.favourites_set(user=user, actor=request.user, igdb_ids=data["games"])
         return Response(GameSummarySerializer(games, many=True).data)
 
 
 class FeedView(APIView):
-    @extend_schema(
-        tags=["activity"],
-        summary="Your feed",
+    @operation(
+        "activity",
+        "Your feed",
         description="The events of everyone you follow, newest first.",
         parameters=KEYSET_PARAMETERS,
-        responses={200: paginated(ActivitySerializer), 400: INVALID_CURSOR, 401: UNAUTHORIZED},
+        ok=paginated(ActivitySerializer),
+        invalid=INVALID_CURSOR,
+        errors=("unauthorized",),
     )
     def get(self, request):
         paginator = KeysetPagination(["-id"])
