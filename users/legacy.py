@@ -23,13 +23,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from games.igdb import parse_igdb_id
 from games.models import IGDB_ID_PATTERN, SHELVES, Game, GameState
 from games.selectors import catalogue_search, favourites_list, game_state_get
 from games.serializers import GameSummarySerializer, JournalEntryUpdateSerializer
+from games.views import CatalogueView
 from overworld.parsing import validated
 from overworld.permissions import HasVerifiedEmail
 from overworld.schema import (
@@ -230,13 +230,6 @@ _WRITE_ERRORS = {401: UNAUTHORIZED}
 
 class PublicView(APIView):
     permission_classes = [AllowAny]
-
-
-class CatalogueView(PublicView):
-    """A public read of the catalogue, which may call IGDB: throttled as the API's own catalogue."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "catalogue"
 
 
 # Requests and their bodies.
