@@ -320,8 +320,8 @@ class AutoSchema(SpectacularAutoSchema):
                     "content": _json(error),
                 },
             )
-        if own_shape and "requestBody" in operation:
-            self._add_malformed_body(responses, detail)
+        if own_shape:
+            self._add_malformed_request(responses, detail, has_body="requestBody" in operation)
         for status, response in responses.items():
             headers = response.setdefault("headers", {})
             headers.update(REQUEST_ID_HEADER)
@@ -338,20 +338,29 @@ class AutoSchema(SpectacularAutoSchema):
         return None
 
     @staticmethod
-    def _add_malformed_body(responses: dict, detail: dict) -> None:
-        """A body that is not JSON is `400 {"detail", "code": "parse_error"}`; too large, `413`."""
-        malformed = 'Or a body that is not JSON: `{"detail", "code": "parse_error"}`.'
+    def _add_malformed_request(responses: dict, detail: dict, *, has_body: bool) -> None:
+        """
+        A NUL character in the URL or the Authorization header is `400 {"detail", "code"}` on every
+        operation; so is a body that is not JSON, and one over the size limit is `413`.
+        """
+        malformed = (
+            "a body that is not JSON, or a NUL character in the URL or the Authorization header"
+            if has_body
+            else "a NUL character in the URL or the Authorization header"
+        )
+        malformed = f'{malformed}: `{{"detail", "code"}}`.'
         declared = responses.get("400")
         if declared is None:
-            responses["400"] = {"description": malformed, "content": _json(detail)}
+            responses["400"] = {"description": malformed[0].upper() + malformed[1:], "content": _json(detail)}
         elif declared.get("content", {}).get("application/json", {}).get("schema") != detail:
             schema = declared["content"]["application/json"]["schema"]
             declared["content"]["application/json"]["schema"] = {"oneOf": [schema, detail]}
-            declared["description"] = f"{declared['description']} {malformed}".strip()
-        responses.setdefault(
-            "413",
-            {"description": "The body is over the size limit.", "content": _json(detail)},
-        )
+            declared["description"] = f"{declared['description']} Or {malformed}".strip()
+        if has_body:
+            responses.setdefault(
+                "413",
+                {"description": "The body is over the size limit.", "content": _json(detail)},
+            )
 
 
 def preprocess_endpoints(endpoints):

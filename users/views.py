@@ -77,7 +77,12 @@ from users.throttling import (
     RegisterThrottle,
 )
 
-USERNAME_PARAMETER = path_parameter("username", USERNAME_URL_PATTERN, "A username, in any letter case.")
+# A reserved name (`login`, `user`, ...) is a route of its own under /api/users/, never a username.
+USERNAME_PARAMETER = path_parameter(
+    "username",
+    rf"(?!(?:{'|'.join(sorted(services.RESERVED_USERNAMES))})$){USERNAME_URL_PATTERN}",
+    "A username, in any letter case (never a reserved name such as `login`).",
+)
 
 
 def never_cached(response: Response) -> Response:
