@@ -21,9 +21,11 @@ run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The whole test suite, on SQLite, or on the database DATABASE_URL names.
+# The whole test suite, on SQLite, or on the database DATABASE_URL names. Python may keep compiled
+# modules (and pytest its rewritten tests) in __pycache__ even where PYTHONDONTWRITEBYTECODE is set:
+# each test process would otherwise compile hundreds of modules again, seconds every run.
 test: install chromium
-	$(BIN)/pytest
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 
 # The browser tests drive Debian's Chromium (never a downloaded one): installed here when missing, so
 # that `make test` alone sets up a fresh machine. CHROMIUM_PATH points at another build.

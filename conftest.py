@@ -14,7 +14,14 @@ from rest_framework.test import APIClient
 # hashing ask for `production_hashers`.
 FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 PRODUCTION_HASHERS = list(django_settings.PASSWORD_HASHERS)
-override_settings(PASSWORD_HASHERS=[FAST_HASHER, *PRODUCTION_HASHERS]).enable()
+#
+# WhiteNoise indexes every static file (the admin's, DRF's, Swagger UI's: about a thousand) whenever a
+# request handler is built, which every test client does: 38 s of the suite's CPU. In the tests it looks
+# a file up when it is asked for (its autorefresh mode), which serves the same files.
+override_settings(
+    PASSWORD_HASHERS=[FAST_HASHER, *PRODUCTION_HASHERS],
+    WHITENOISE_AUTOREFRESH=True,
+).enable()
 
 from games.tests.factories import GameFactory  # noqa: E402
 from users import services  # noqa: E402
@@ -83,15 +90,19 @@ def _no_query_per_row():
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(settings, tmp_path):
+def _isolated_cache(settings):
     """
-    Each test gets the configured cache backend (Redis with REDIS_URL, files otherwise: real,
-    shared caches, as throttles and the lockout use in production) under a namespace of its own,
-    so that throttle counters neither leak between tests nor between parallel workers.
+    Each test gets a cache of its own, so that throttle counters neither leak between tests nor
+    between parallel workers: with REDIS_URL (CI's PostgreSQL run), the production backend, Redis,
+    under a key prefix of its own; otherwise a fresh in-memory cache, shared by the test's threads
+    (the file cache a server without Redis uses costs a file write per cache write: seconds a run).
     """
     isolated = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     if isolated["BACKEND"].endswith("FileBasedCache"):
-        isolated["LOCATION"] = str(tmp_path / "cache")
+        isolated = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": isolated["KEY_PREFIX"],
+        }
     settings.CACHES = {"default": isolated}
 
 

@@ -11,11 +11,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 STRONG_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz!@#$%"
 
 
-def run_with_settings(code: str, **environment) -> subprocess.CompletedProcess:
-    """Runs `code` after django.setup() in a new Python process whose environment is `environment`."""
+def run_with_settings(code: str, *, setup: bool = False, **environment) -> subprocess.CompletedProcess:
+    """
+    Runs `code` in a new Python process whose environment is `environment`, once the settings module
+    is loaded (the start refuses a wrong value there); with `setup`, after django.setup() (the apps
+    and the logging too), which costs that process about a second instead of a tenth.
+    """
     env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "overworld.settings", **environment}
+    start = "import django; django.setup()" if setup else "from django.conf import settings; settings.DEBUG"
     return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        [sys.executable, "-c", f"{start}; {code}"],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,

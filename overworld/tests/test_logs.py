@@ -154,7 +154,9 @@ LOG_ONE_REQUEST = (
 
 
 def test_django_log_format_json_makes_every_line_json():
-    result = run_with_settings(LOG_ONE_REQUEST, DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_LOG_FORMAT="json")
+    result = run_with_settings(
+        LOG_ONE_REQUEST, setup=True, DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_LOG_FORMAT="json"
+    )
 
     assert result.returncode == 0, result.stderr
     entry = json.loads(result.stderr.strip().splitlines()[-1])
@@ -163,14 +165,14 @@ def test_django_log_format_json_makes_every_line_json():
 
 
 def test_the_default_log_format_is_text():
-    result = run_with_settings(LOG_ONE_REQUEST, DJANGO_SECRET_KEY=STRONG_KEY)
+    result = run_with_settings(LOG_ONE_REQUEST, setup=True, DJANGO_SECRET_KEY=STRONG_KEY)
 
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1].endswith("request method=GET path=/healthz status=200")
 
 
 def test_an_unknown_log_format_is_refused():
-    result = run_with_settings("", DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_LOG_FORMAT="xml")
+    result = run_with_settings("", setup=True, DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_LOG_FORMAT="xml")
 
     assert result.returncode != 0
     assert "DJANGO_LOG_FORMAT must be text or json" in result.stderr
