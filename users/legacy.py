@@ -19,7 +19,7 @@ invented data; each fill is named where it happens ("Fill:") and listed in the R
 import re
 from datetime import UTC, date, datetime, time
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -29,7 +29,7 @@ from games.igdb import parse_igdb_id
 from games.models import IGDB_ID_PATTERN, SHELVES, Game, GameState
 from games.selectors import catalogue_search, favourites_list, game_state_get
 from games.serializers import GameSummarySerializer, JournalEntryUpdateSerializer
-from games.views import CatalogueView
+from games.views import UNVERIFIED, CatalogueView
 from overworld.parsing import validated
 from overworld.permissions import HasVerifiedEmail
 from overworld.schema import (
@@ -39,6 +39,7 @@ from overworld.schema import (
     THROTTLED,
     UNAUTHORIZED,
     field_errors,
+    redescribed,
 )
 from users import legacy_selectors, legacy_services
 from users.selectors import user_get_active
@@ -154,20 +155,25 @@ def game_summaries(games) -> list[dict]:
 
 # Schema declarations (the shapes above, for the OpenAPI document).
 
-_IMAGE = inline_serializer("LegacyImage", {"image_id": serializers.CharField()})
+
+class LegacyImageSerializer(serializers.Serializer):
+    """An IGDB image, `{"image_id"}`: one component wherever it appears, alone or in a list."""
+
+    image_id = serializers.CharField()
+
+
 _ID = serializers.JSONField(help_text="The game's IGDB id: a number (a string for a game with another id).")
-_CATALOGUE_ITEM = inline_serializer(
+_CATALOGUE_ITEMS = inline_serializer(
     "LegacyCatalogueGame",
     {
         "id": _ID,
         "name": serializers.CharField(),
         "slug": serializers.CharField(),
         "first_release_date": serializers.IntegerField(required=False, help_text="Unix time, when known."),
-        "cover": inline_serializer("LegacyCover", {"image_id": serializers.CharField()}, required=False),
-        "screenshots": inline_serializer(
-            "LegacyScreenshot", {"image_id": serializers.CharField()}, many=True, required=False
-        ),
+        "cover": LegacyImageSerializer(required=False),
+        "screenshots": LegacyImageSerializer(many=True, required=False),
     },
+    many=True,
 )
 _NAMED = inline_serializer(
     "LegacyNamed", {"id": serializers.JSONField(), "name": serializers.CharField()}, many=True
@@ -180,10 +186,8 @@ _GAME_PAGE = inline_serializer(
         "slug": serializers.CharField(),
         "summary": serializers.CharField(),
         "first_release_date": serializers.IntegerField(required=False),
-        "cover": _IMAGE,
-        "screenshots": inline_serializer(
-            "LegacyGameScreenshot", {"image_id": serializers.CharField()}, many=True
-        ),
+        "cover": LegacyImageSerializer(),
+        "screenshots": LegacyImageSerializer(many=True),
         "platforms": _NAMED,
         "genres": _NAMED,
         "involved_companies": inline_serializer(
@@ -225,7 +229,21 @@ _STARS = inline_serializer(
     {"rating": serializers.FloatField(required=False, help_text="0.5 to 5; absent when unrated.")},
 )
 _CATALOGUE_ERRORS = {404: NOT_FOUND, 429: THROTTLED, 502: BAD_GATEWAY, 503: SERVICE_UNAVAILABLE}
-_WRITE_ERRORS = {401: UNAUTHORIZED}
+_TOKEN_ERRORS = {401: UNAUTHORIZED}
+_WRITE_ERRORS = {**_TOKEN_ERRORS, 403: UNVERIFIED}
+# A write that may create its game: from IGDB when configured (404 when IGDB has no such game, its
+# 502/503 when it fails), within the user's quota of new games.
+_GAME_WRITE_ERRORS = {
+    **_WRITE_ERRORS,
+    404: redescribed(NOT_FOUND, "With IGDB configured: IGDB has no game with this id."),
+    429: redescribed(THROTTLED, "Too many games created here by you (`THROTTLE_GAME_CREATE`)."),
+    502: BAD_GATEWAY,
+    503: SERVICE_UNAVAILABLE,
+}
+_UNKNOWN_GAME = (
+    "Invalid input: the messages, by field; `game` when the game is unknown here (without IGDB) and "
+    "the body has no name for it."
+)
 
 
 class PublicView(APIView):
@@ -264,6 +282,10 @@ class RatingRequestSerializer(GameRefSerializer):
     rating = serializers.DecimalField(
         max_digits=3, decimal_places=1, help_text="0.5 to 5 in halves; 0 clears it."
     )
+
+
+# One 400 body for every write that sends a GameRef (the four toggles, a favourite's addition).
+_GAME_REF_ERRORS = field_errors("LegacyGameRefError", [*GameRefSerializer().fields, "game"], _UNKNOWN_GAME)
 
 
 class JournalGameSerializer(serializers.Serializer):
@@ -342,7 +364,7 @@ class PopularView(CatalogueView):
                             "id": _ID,
                             "name": serializers.CharField(),
                             "slug": serializers.CharField(),
-                            "cover": _IMAGE,
+                            "cover": LegacyImageSerializer(),
                         },
                     )
                 },
@@ -382,7 +404,7 @@ class BackdropView(CatalogueView):
                     "id": _ID,
                     "name": serializers.CharField(),
                     "slug": serializers.CharField(),
-                    "screenshots": _IMAGE,
+                    "screenshots": LegacyImageSerializer(many=True),
                 },
                 many=True,
             ),
@@ -409,7 +431,7 @@ class FrontpageView(CatalogueView):
         "From IGDB when configured (the last and next year's releases), else from the games stored here.",
         responses={
             200: inline_serializer(
-                "LegacyFrontpage", {"recents": _CATALOGUE_ITEM, "upcoming": _CATALOGUE_ITEM}
+                "LegacyFrontpage", {"recents": _CATALOGUE_ITEMS, "upcoming": _CATALOGUE_ITEMS}
             ),
             **_CATALOGUE_ERRORS,
         },
@@ -426,7 +448,7 @@ class SearchView(CatalogueView):
         operation_id="legacy_games_search",
         parameters=[OpenApiParameter("text", str, OpenApiParameter.PATH, description="The text typed.")],
         responses={
-            200: _CATALOGUE_ITEM,
+            200: _CATALOGUE_ITEMS,
             400: field_errors("LegacySearchError", ["text"]),
             **_CATALOGUE_ERRORS,
         },
@@ -479,12 +501,14 @@ class CompanyView(CatalogueView):
                         {
                             "name": serializers.CharField(),
                             "description": serializers.CharField(),
-                            "logo_details": _IMAGE,
+                            "logo_details": LegacyImageSerializer(many=True),
                         },
                         many=True,
                     ),
                     "games": inline_serializer(
-                        "LegacyCompanyGame", {"slug": serializers.CharField(), "cover": _IMAGE}, many=True
+                        "LegacyCompanyGame",
+                        {"slug": serializers.CharField(), "cover": LegacyImageSerializer()},
+                        many=True,
                     ),
                 },
             ),
@@ -525,7 +549,7 @@ def _game_query_schema(summary: str, description: str, *, ok, error_name: str):
         summary,
         description,
         parameters=[IgdbQuerySerializer],
-        responses={200: ok, 400: field_errors(error_name, ["igdb"]), **_WRITE_ERRORS},
+        responses={200: ok, 400: field_errors(error_name, ["igdb"]), **_TOKEN_ERRORS},
     )
 
 
@@ -568,17 +592,16 @@ def _toggle_view(action: str, shelf: str):
         (ToggleView,),
         {"action_name": action, "__doc__": f"The client's {action} button."},
     )
-    view.post = _schema(
-        f"Toggle {shelf} (game page)",
-        description,
-        request=GameRefSerializer,
-        responses={
-            200: _TOGGLE,
-            400: field_errors(f"Legacy{action.title()}Error", list(GameRefSerializer().fields)),
-            **_WRITE_ERRORS,
-        },
-    )(view.post)
-    return view
+    # On the view's own copy of the inherited `post` (extend_schema_view isolates it): decorating
+    # ToggleView.post itself would give the four views the last one's schema.
+    return extend_schema_view(
+        post=_schema(
+            f"Toggle {shelf} (game page)",
+            description,
+            request=GameRefSerializer,
+            responses={200: _TOGGLE, 400: _GAME_REF_ERRORS, **_GAME_WRITE_ERRORS},
+        )
+    )(view)
 
 
 TOGGLE_VIEWS = {
@@ -608,8 +631,10 @@ class RatingView(ActionView):
         request=RatingRequestSerializer,
         responses={
             200: _STARS,
-            400: field_errors("LegacyRatingError", list(RatingRequestSerializer().fields)),
-            **_WRITE_ERRORS,
+            400: field_errors(
+                "LegacyRatingError", [*RatingRequestSerializer().fields, "game"], _UNKNOWN_GAME
+            ),
+            **_GAME_WRITE_ERRORS,
         },
     )
     def post(self, request):
@@ -683,8 +708,9 @@ class JournalView(APIView):
         request=JournalRequestSerializer,
         responses={
             201: inline_serializer("LegacyJournalCreated", {"id": serializers.IntegerField()}),
-            400: field_errors("LegacyJournalError", list(JournalRequestSerializer().fields)),
-            **_WRITE_ERRORS,
+            # From the serializer: `game`'s messages may be per key (`{"game": {"id": [...]}}`).
+            400: field_errors("LegacyJournalError", JournalRequestSerializer, _UNKNOWN_GAME),
+            **_GAME_WRITE_ERRORS,
         },
     )
     def post(self, request):
@@ -710,7 +736,7 @@ class FavouritesView(ActionView):
     @_schema(
         "Your favourite games (settings)",
         "Up to 5, in your order (the same list as `/api/users/<username>/favourites/`).",
-        responses={200: GameSummarySerializer(many=True), **_WRITE_ERRORS},
+        responses={200: GameSummarySerializer(many=True), **_TOKEN_ERRORS},
     )
     def get(self, request):
         return Response(game_summaries(favourites_list(user=request.user)))
@@ -723,8 +749,8 @@ class FavouriteAddView(ActionView):
         request=GameRefSerializer,
         responses={
             200: inline_serializer("LegacyEmpty", {}),
-            400: field_errors("LegacyFavouriteError", list(GameRefSerializer().fields)),
-            **_WRITE_ERRORS,
+            400: _GAME_REF_ERRORS,
+            **_GAME_WRITE_ERRORS,
         },
     )
     def post(self, request):

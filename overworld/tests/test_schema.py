@@ -60,6 +60,21 @@ def module_exists(key: str) -> bool:
     return module is None or find_spec(module) is not None
 
 
+# The original client's writes send a game without a `game` field; the service that creates it answers
+# `{"game": [...]}` when it is unknown here and no name came with it (games.services.game_get_or_create).
+SERVICE_ERROR_KEYS = {
+    operation_id: {"game"}
+    for operation_id in (
+        "legacy_toggle_log",
+        "legacy_toggle_like",
+        "legacy_toggle_backlog",
+        "legacy_toggle_wishlist",
+        "legacy_rating_set",
+        "legacy_favourite_add",
+    )
+}
+
+
 def test_every_400_error_component_names_its_request_fields(schema):
     checked = 0
     for path, method, operation in operations(schema):
@@ -77,7 +92,9 @@ def test_every_400_error_component_names_its_request_fields(schema):
             continue  # the Azuma contract's own error shape: {"message", "description", <field>: [...]}
         assert len(field_errors) == 1, f"{method.upper()} {path}: no field-error component on its 400"
         error_fields = set(field_errors[0]["properties"])
-        assert request_fields | {"non_field_errors"} == error_fields, f"{method.upper()} {path}"
+        # Besides the request's fields, only the keys a service answers of its own.
+        extra = SERVICE_ERROR_KEYS.get(operation["operationId"], set())
+        assert request_fields | {"non_field_errors"} | extra == error_fields, f"{method.upper()} {path}"
         checked += 1
     assert checked >= 15
 

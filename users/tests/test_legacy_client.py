@@ -6,11 +6,15 @@ recordings of games/tests) and without.
 
 from datetime import date, timedelta
 
+import jsonschema
 import pytest
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 from rest_framework.test import APIClient
 
 from games.models import FavouriteGame, Game, GameState, JournalEntry
 from games.tests.factories import GameFactory, GameStateFactory
+from overworld.tests.test_schema import json_schema, rebased
 from users.models import Activity
 from users.tests.factories import UserFactory
 
@@ -948,3 +952,71 @@ def test_the_schema_lists_the_clients_routes_under_a_tag_of_their_own(client):
     assert len(legacy) >= 12
     assert all(tags == {"original web client"} for tags in legacy.values())
     assert paths["/api/games/trending/"]["get"]["tags"] == ["games"]
+
+
+def test_each_toggle_documents_its_own_operation(client):
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+
+    summaries = {paths[f"/api/actions/{action}/"]["post"]["summary"] for action in ACTIONS}
+    assert len(summaries) == len(ACTIONS)
+
+
+ACTIONS = ("log", "like", "backlog", "wishlist")
+
+
+@pytest.fixture(scope="module")
+def validators(django_db_blocker):
+    """A JSON Schema validator of each operation's answers, by operation id and status."""
+    with django_db_blocker.unblock():
+        document = json_schema(APIClient().get("/api/schema/?format=json").json())
+    registry = Registry().with_resource("urn:schema", DRAFT202012.create_resource(document))
+    return {
+        (operation["operationId"], status): jsonschema.Draft202012Validator(
+            rebased(response["content"]["application/json"]["schema"]), registry=registry
+        )
+        for item in document["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+        for status, response in operation["responses"].items()
+        if "content" in response
+    }
+
+
+def _conforms(validators, operation_id: str, response) -> None:
+    validator = validators[(operation_id, str(response.status_code))]
+    errors = [error.message for error in validator.iter_errors(response.json())]
+    assert not errors, f"{operation_id} {response.status_code}: {errors}"
+
+
+def test_the_catalogues_answers_match_the_schema(api_client, celeste, validators):
+    GameFactory(igdb="27", name="Soon", slug="soon", first_release_date=date.today() + timedelta(days=30))
+    GameStateFactory(game=celeste, rating=7)
+    for operation_id, path in (
+        ("legacy_games_popular", "/api/games/popular/?limit=6&offset=0&filters=%7B%7D"),
+        ("legacy_game_backdrop", "/api/games/backdrop/26226/"),
+        ("legacy_frontpage", "/api/games/frontpage"),
+        ("legacy_games_search", "/api/games/search/cel"),
+        ("legacy_game_page", "/api/games/celeste"),
+        ("legacy_game_ratings", "/api/games/celeste/ratings"),
+        ("legacy_company_games", "/api/games/company/Maddy Makes Games"),
+    ):
+        response = api_client.get(path)
+        assert response.status_code == 200, path
+        assert response.json(), path
+        _conforms(validators, operation_id, response)
+
+
+def test_the_writes_errors_match_the_schema(auth_client, validators):
+    unknown = {"igdb": 424242}
+    for action in ACTIONS:
+        response = auth_client.post(f"/api/actions/{action}/", unknown, format="json")
+        assert response.status_code == 400
+        assert "game" in response.json()
+        _conforms(validators, f"legacy_toggle_{action}", response)
+    response = auth_client.post("/api/actions/favorites/add/", unknown, format="json")
+    _conforms(validators, "legacy_favourite_add", response)
+    response = auth_client.post("/api/actions/ratings/", {**unknown, "rating": 3}, format="json")
+    _conforms(validators, "legacy_rating_set", response)
+    response = auth_client.post("/api/actions/journal/", {"game": {"id": None}}, format="json")
+    assert set(response.json()) == {"game", "date"}
+    _conforms(validators, "legacy_journal_log", response)
