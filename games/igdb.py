@@ -65,6 +65,15 @@ DETAIL_FIELDS = (
     "involved_companies.developer",
     "involved_companies.company.name",
 )
+# A company's page: what the original web client's developer page shows.
+COMPANY_FIELDS = (
+    "name",
+    "description",
+    "start_date",
+    "logo.image_id",
+    "developed.slug",
+    "developed.cover.image_id",
+)
 
 # A token is used only while it has this much life left.
 TOKEN_EXPIRY_MARGIN_SECONDS = 60
@@ -141,6 +150,8 @@ class IgdbGame:
     genres: list[str] = field(default_factory=list)
     platforms: list[str] = field(default_factory=list)
     developers: list[str] = field(default_factory=list)
+    # The developers' IGDB company ids, each with its name: {"18446": "Maddy Makes Games"}.
+    developer_ids: dict[str, str] = field(default_factory=dict)
     screenshots: list[str] = field(default_factory=list)
     artwork_id: str = ""
 
@@ -150,6 +161,7 @@ class IgdbGame:
         if not isinstance(raw, dict) or type(raw.get("id")) is not int or raw["id"] <= 0:
             raise UpstreamError("IGDB answered with a game without a valid id.")
         companies = _dicts(raw.get("involved_companies"))
+        developed = [company.get("company") for company in companies if company.get("developer")]
         return cls(
             igdb=str(raw["id"]),
             name=_text(raw.get("name"))[:255],
@@ -159,9 +171,36 @@ class IgdbGame:
             summary=_text(raw.get("summary")),
             genres=_names(_dicts(raw.get("genres"))),
             platforms=_names(_dicts(raw.get("platforms"))),
-            developers=_names(company.get("company") for company in companies if company.get("developer")),
+            developers=_names(developed),
+            developer_ids=_names_by_id(developed),
             screenshots=[image for image in map(_image_id, _dicts(raw.get("screenshots"))) if image],
             artwork_id=next(filter(None, map(_image_id, _dicts(raw.get("artworks")))), ""),
+        )
+
+
+@dataclass(frozen=True)
+class IgdbCompany:
+    """A company as IGDB describes it, with the games it developed (their slugs and covers)."""
+
+    igdb: str
+    name: str
+    description: str = ""
+    start_date: date | None = None
+    logo_id: str = ""
+    developed: list[IgdbGame] = field(default_factory=list)
+
+    @classmethod
+    def from_api(cls, raw: dict) -> "IgdbCompany":
+        """Reads one company of an IGDB answer; an answer without a valid id is a bad answer (502)."""
+        if not isinstance(raw, dict) or type(raw.get("id")) is not int or raw["id"] <= 0:
+            raise UpstreamError("IGDB answered with a company without a valid id.")
+        return cls(
+            igdb=str(raw["id"]),
+            name=_text(raw.get("name"))[:255],
+            description=_text(raw.get("description")),
+            start_date=_date(raw.get("start_date")),
+            logo_id=_image_id(raw.get("logo")),
+            developed=[IgdbGame.from_api(game) for game in _dicts(raw.get("developed"))],
         )
 
 
@@ -180,6 +219,18 @@ def _names(items: Iterable) -> list[str]:
         name = _text(item.get("name")) if isinstance(item, dict) else ""
         if name and name not in names:
             names.append(name)
+    return names
+
+
+def _names_by_id(items: Iterable) -> dict[str, str]:
+    """The names of these objects by their IGDB id (IGDB answers every object with its `id`)."""
+    names = {}
+    for item in items:
+        if not isinstance(item, dict) or type(item.get("id")) is not int or not 0 < item["id"] <= _MAX_ID:
+            continue
+        name = _text(item.get("name"))
+        if name:
+            names.setdefault(str(item["id"]), name)
     return names
 
 
@@ -259,6 +310,12 @@ class IgdbClient:
         """The details of the game with this IGDB slug; None when IGDB has none."""
         body = f"fields {','.join(DETAIL_FIELDS)}; where slug = {quote(slug)}; limit 1;"
         found = [IgdbGame.from_api(raw) for raw in self.query("games", body)]
+        return found[0] if found else None
+
+    def company(self, igdb_id: int) -> IgdbCompany | None:
+        """The company with this IGDB id and the games it developed; None when IGDB has none."""
+        body = f"fields {','.join(COMPANY_FIELDS)}; where id = {id_list([igdb_id])}; limit 1;"
+        found = [IgdbCompany.from_api(raw) for raw in self.query("companies", body)]
         return found[0] if found else None
 
     def releases(self, *, after: int, before: int, limit: int, newest_first: bool) -> list[IgdbGame]:

@@ -54,6 +54,14 @@ class Game(RemembersLoaded, models.Model):
     genres = models.JSONField(default=list, blank=True, help_text="Genre names.")
     platforms = models.JSONField(default=list, blank=True, help_text="Platform names.")
     developers = models.JSONField(default=list, blank=True, help_text="Developer (company) names.")
+    # Null until the details come from IGDB (games stored before the ids were kept too): a column that
+    # SQLite can add in place (a non-null one rebuilds the table, and with it the trigram index it has
+    # no operator class for).
+    developer_ids = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='The developers\' IGDB company ids, each with its name: {"18446": "Maddy Makes Games"}.',
+    )
     screenshots = models.JSONField(default=list, blank=True, help_text="IGDB image ids of screenshots.")
     details_refreshed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the details were last fetched from IGDB; empty if never."

@@ -268,10 +268,15 @@ def catalogue_popular_list(*, limit: int) -> Catalogue:
 
 
 def game_ids_list_stale(*, refreshed_before) -> list[int]:
-    """IGDB ids of the local games whose IGDB details are missing or older than `refreshed_before`."""
+    """
+    IGDB ids of the local games whose IGDB details are missing or older than `refreshed_before`, or
+    were fetched before the developers' ids were kept (services.game_details_are_fresh).
+    """
     igdb_ids = (
         Game.objects.filter(
-            Q(details_refreshed_at__isnull=True) | Q(details_refreshed_at__lt=refreshed_before)
+            Q(details_refreshed_at__isnull=True)
+            | Q(details_refreshed_at__lt=refreshed_before)
+            | Q(developer_ids__isnull=True)
         )
         .order_by("id")
         .values_list("igdb", flat=True)

@@ -182,6 +182,7 @@ def game_store_from_igdb(*, details: IgdbGame) -> Game:
         "genres": details.genres,
         "platforms": details.platforms,
         "developers": details.developers,
+        "developer_ids": details.developer_ids,
         "screenshots": details.screenshots,
         "details_refreshed_at": timezone.now(),
     }
@@ -202,8 +203,16 @@ def game_store_from_igdb(*, details: IgdbGame) -> Game:
 
 
 def game_details_are_fresh(*, game: Game) -> bool:
+    """
+    Whether the stored details are recent enough to serve as IGDB's. Details fetched before the
+    developers' IGDB ids were kept (`developer_ids` null) are not: their next view fetches them once.
+    """
     stale_before = timezone.now() - timedelta(days=settings.IGDB_REFRESH_DAYS)
-    return game.details_refreshed_at is not None and game.details_refreshed_at > stale_before
+    return (
+        game.details_refreshed_at is not None
+        and game.details_refreshed_at > stale_before
+        and game.developer_ids is not None
+    )
 
 
 def game_details_ensure(*, igdb: str) -> str:

@@ -12,8 +12,10 @@ invented data; each fill is named where it happens ("Fill:") and listed in the R
   (the id the client itself falls back to);
 - fewer than two screenshots (the client needs two for its buttons): the backdrop, then the cover,
   then the first image again;
-- platforms, genres and developers are stored by name: the name is their `id` too;
-- a developer's page: the games stored here that it developed; its logo is IGDB's "no cover" image.
+- platforms and genres are stored by name: the name is their `id` too; so are developers without
+  IGDB (with IGDB, a developer's `id` is its IGDB company id, where its developer page comes from);
+- a developer's page from the games stored here (without IGDB, or when IGDB fails): the games it
+  developed, no description; a logo missing (there, or at IGDB): IGDB's "no cover" image.
 """
 
 import re
@@ -25,7 +27,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from games.igdb import parse_igdb_id
+from games.igdb import is_configured, parse_igdb_id
 from games.models import IGDB_ID_PATTERN, SHELVES, Game, GameState
 from games.selectors import catalogue_search, favourites_list, game_state_get
 from games.serializers import GameSummarySerializer, JournalEntryUpdateSerializer
@@ -140,13 +142,27 @@ def game_page(game: Game) -> dict:
     }
     if game.first_release_date is not None:
         page["first_release_date"] = unix_time(game.first_release_date)
-    developers = _named(game.developers)
+    developers = _developers(game)
     if developers:
         page["involved_companies"] = [
             {"id": index, "developer": True, "publisher": False, "company": company}
             for index, company in enumerate(developers, start=1)
         ]
     return page
+
+
+def _developers(game: Game) -> list[dict]:
+    """
+    The game's developers as its page links them (`company.id` names the developer page): with IGDB
+    configured, by their IGDB company ids where the details from IGDB have them; else by name (Fill).
+    """
+    developers = _named(game.developers)
+    ids = game.developer_ids if is_configured() and isinstance(game.developer_ids, dict) else {}
+    by_name = {name: number for number, name in ids.items() if parse_igdb_id(number) is not None}
+    for developer in developers:
+        if developer["name"] in by_name:
+            developer["id"] = parse_igdb_id(by_name[developer["name"]])
+    return developers
 
 
 def game_summaries(games) -> list[dict]:
@@ -197,7 +213,16 @@ _GAME_PAGE = inline_serializer(
                 "developer": serializers.BooleanField(),
                 "publisher": serializers.BooleanField(),
                 "company": inline_serializer(
-                    "LegacyCompanyRef", {"id": serializers.CharField(), "name": serializers.CharField()}
+                    "LegacyCompanyRef",
+                    {
+                        "id": serializers.JSONField(
+                            help_text=(
+                                "What `/api/games/company/<id>` takes: with IGDB configured, the "
+                                "company's IGDB id (a number); else (or when unknown) its name."
+                            )
+                        ),
+                        "name": serializers.CharField(),
+                    },
                 ),
             },
             many=True,
@@ -490,8 +515,21 @@ class GameRatingsView(PublicView):
 class CompanyView(CatalogueView):
     @_schema(
         "A developer (developer page)",
-        "The games stored here that the company developed, the company named by the `company.id` of a "
-        'game page (its name). Its logo is IGDB\'s "no cover" image: logos are not stored here.',
+        "The company named by the `company.id` of a game page, and the games it developed (those with "
+        "a cover). With IGDB configured, that id is the company's IGDB id: the company (its "
+        "description, founding date, logo) and its games come from IGDB, cached; an id IGDB does not "
+        "know is a 404. When IGDB fails, the games stored here that it developed (503 or 502 when "
+        "none is). Without IGDB, or for a name: the games stored here that the company of that name "
+        'developed, with no description and IGDB\'s "no cover" image as its logo (as for a company '
+        "without a logo at IGDB).",
+        parameters=[
+            OpenApiParameter(
+                "company",
+                str,
+                OpenApiParameter.PATH,
+                description="The company's IGDB id (with IGDB configured), or its name.",
+            )
+        ],
         responses={
             200: inline_serializer(
                 "LegacyCompany",
@@ -500,7 +538,10 @@ class CompanyView(CatalogueView):
                         "LegacyCompanyDetails",
                         {
                             "name": serializers.CharField(),
-                            "description": serializers.CharField(),
+                            "description": serializers.CharField(help_text="Empty when unknown."),
+                            "start_date": serializers.IntegerField(
+                                required=False, help_text="When it was founded (Unix time), when known."
+                            ),
                             "logo_details": LegacyImageSerializer(many=True),
                         },
                         many=True,
@@ -513,19 +554,25 @@ class CompanyView(CatalogueView):
                 },
             ),
             400: field_errors("LegacyCompanyError", ["company"]),
-            429: THROTTLED,
+            **_CATALOGUE_ERRORS,
         },
     )
     def get(self, request, company: str):
-        company = _path_text("company", company, max_length=255)
-        games = legacy_selectors.legacy_company_games_list(name=company)
+        page = legacy_selectors.legacy_company_get(company=_path_text("company", company, max_length=255))
+        details = {
+            "name": page.name,
+            "description": page.description,
+            "logo_details": [{"image_id": page.logo_id or NO_IMAGE}],
+        }
+        if page.start_date is not None:
+            details["start_date"] = unix_time(page.start_date)
         return Response(
             {
-                "company": [{"name": company, "description": "", "logo_details": [{"image_id": NO_IMAGE}]}],
+                "company": [details],
                 "games": [
                     {"slug": game.slug, "cover": {"image_id": game.cover_id}}
-                    for game in games
-                    if game.cover_id
+                    for game in page.games
+                    if game.slug and game.cover_id
                 ],
             }
         )

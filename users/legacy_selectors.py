@@ -5,14 +5,15 @@ else from the games stored here, and the lists of its profile and game pages.
 
 import hashlib
 import logging
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from games import selectors as games_selectors
-from games.igdb import get_client
+from games.igdb import get_client, parse_igdb_id
 from games.models import Game, GameState, JournalEntry
 from overworld.exceptions import NotFoundError, UpstreamError
 from users.models import Activity, User
@@ -128,10 +129,63 @@ def legacy_releases_get() -> dict[str, list]:
 COMPANY_GAMES_LIMIT = 50
 
 
-def legacy_company_games_list(*, name: str) -> list[Game]:
+@dataclass(frozen=True)
+class CompanyPage:
+    """The client's developer page: a company, and the games it developed (IgdbGame or Game)."""
+
+    name: str
+    games: list
+    description: str = ""
+    start_date: date | None = None
+    logo_id: str = ""
+
+
+def legacy_company_get(*, company: str) -> CompanyPage:
     """
-    The games stored here that this company developed (by its name, as IGDB writes it): the
-    client's developer page. Stored games carry their developers' names, not IGDB's company ids.
+    The client's developer page, for the company the game page links to. With IGDB configured, the
+    game page links a developer by its IGDB company id: the company and the games it developed come
+    from IGDB (cached for IGDB_POPULAR_CACHE_SECONDS; an id IGDB does not know is a NotFoundError,
+    not asked again for IGDB_SEARCH_CACHE_SECONDS). When IGDB fails, the games stored here that
+    this company developed (by its id), or IGDB's error when none is. Without IGDB, or for a name,
+    the games stored here that the company of that name developed.
+    """
+    client = get_client()
+    igdb_id = parse_igdb_id(company)
+    if client is None or igdb_id is None:
+        return CompanyPage(name=company, games=_company_games(name=company))
+    key = _cache_key("company", igdb_id)
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = client.company(igdb_id)
+        except UpstreamError:
+            local = _company_page_stored(igdb_id=igdb_id)
+            if local is None:
+                raise
+            logger.warning(
+                "IGDB company %s failed; answering from the local catalogue.", igdb_id, exc_info=True
+            )
+            return local
+        if found is None:
+            # Remembered as unknown (False): unknown ids cannot drain the rate limit.
+            cache.set(key, False, settings.IGDB_SEARCH_CACHE_SECONDS)
+            raise NotFoundError(company)
+        cache.set(key, found, settings.IGDB_POPULAR_CACHE_SECONDS)
+    if found is False:
+        raise NotFoundError(company)
+    return CompanyPage(
+        name=found.name,
+        games=found.developed,
+        description=found.description,
+        start_date=found.start_date,
+        logo_id=found.logo_id,
+    )
+
+
+def _company_games(*, name: str) -> list[Game]:
+    """
+    The games stored here that the company of this name developed (as IGDB writes it): games made
+    without IGDB carry their developers' names only.
     """
     # The JSON list is searched as text (any database), then each match is checked exactly.
     candidates = Game.objects.filter(developers__icontains=name).order_by("-first_release_date", "id")
@@ -140,3 +194,16 @@ def legacy_company_games_list(*, name: str) -> list[Game]:
         for game in candidates[: COMPANY_GAMES_LIMIT * 2]
         if isinstance(game.developers, list) and name in game.developers
     ][:COMPANY_GAMES_LIMIT]
+
+
+def _company_page_stored(*, igdb_id: int) -> CompanyPage | None:
+    """The games stored here that the company with this IGDB id developed, under its name; None if none."""
+    key = str(igdb_id)
+    games = list(
+        Game.objects.filter(developer_ids__has_key=key).order_by("-first_release_date", "id")[
+            :COMPANY_GAMES_LIMIT
+        ]
+    )
+    if not games:
+        return None
+    return CompanyPage(name=str(games[0].developer_ids[key]), games=games)

@@ -12,7 +12,7 @@ import time_machine
 from django.core.cache import cache
 
 from games import igdb
-from games.igdb import IgdbGame, get_client, id_list, parse_igdb_id, quote
+from games.igdb import IgdbCompany, IgdbGame, get_client, id_list, parse_igdb_id, quote
 from overworld.exceptions import UpstreamError, UpstreamUnavailableError
 
 TOKEN_1 = "fake-token-1-4lgkzq9yq1ddbd2b0ilhb3c8h5"
@@ -449,10 +449,80 @@ def test_a_game_is_read_from_igdb_answer(fake_igdb):
         genres=["Platform", "Adventure", "Indie"],
         platforms=["PC (Microsoft Windows)", "Nintendo Switch", "PlayStation 4"],
         developers=["Maddy Makes Games"],
+        developer_ids={"18446": "Maddy Makes Games"},
         screenshots=["sc4o6r", "sc4o6s"],
         artwork_id="ar4s6",
     )
     assert game.summary.startswith("Help Madeline survive")
+
+
+def test_a_company_is_read_from_igdb_answer(fake_igdb):
+    fake_igdb.play("token", "company_maddy")
+
+    company = get_client().company(18446)
+
+    assert (company.igdb, company.name, company.start_date, company.logo_id) == (
+        "18446",
+        "Maddy Makes Games",
+        date(2010, 1, 1),
+        "cl3wv",
+    )
+    assert company.description.startswith("Maddy Makes Games is")
+    assert [(game.igdb, game.slug, game.cover_id) for game in company.developed] == [
+        ("26226", "celeste", "co1rgi"),
+        ("115276", "celeste-classic", "co1wzo"),
+        ("136166", "celeste-classic-2-lanis-trek", ""),
+    ]
+    assert fake_igdb.igdb_requests[0].path == "/v4/companies"
+
+
+def test_a_company_igdb_does_not_know_is_none(fake_igdb):
+    fake_igdb.play("token", "company_unknown")
+
+    assert get_client().company(999999) is None
+
+
+def test_a_company_is_asked_by_an_id_only(fake_igdb):
+    for attack in ("18446; fields *", 0, -1, 2**63):
+        with pytest.raises(ValueError):
+            get_client().company(attack)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"id": 7, "name": None, "logo": "cl1", "start_date": "2010", "developed": "celeste"},
+        {"id": 7, "logo": {"image_id": "../../etc"}, "developed": [None, {"id": 8, "cover": []}]},
+    ],
+)
+def test_odd_company_answers_are_read_without_crashing(raw):
+    company = IgdbCompany.from_api(raw)
+
+    assert (company.igdb, company.name, company.logo_id, company.start_date) == ("7", "", "", None)
+    assert all(game.cover_id == "" for game in company.developed)
+
+
+@pytest.mark.parametrize("raw", [{}, {"id": "7"}, None, {"id": 7, "developed": [{"id": "8"}]}])
+def test_a_company_without_an_id_is_a_bad_answer(raw):
+    with pytest.raises(UpstreamError):
+        IgdbCompany.from_api(raw)
+
+
+def test_a_games_developers_keep_their_company_ids():
+    game = IgdbGame.from_api(
+        {
+            "id": 7,
+            "involved_companies": [
+                {"company": {"id": 1, "name": "Studio"}, "developer": True},
+                {"company": {"id": 2, "name": "Publisher"}, "developer": False},
+                {"company": {"id": "3", "name": "Odd id"}, "developer": True},
+                {"company": {"id": 4}, "developer": True},
+            ],
+        }
+    )
+
+    assert game.developers == ["Studio", "Odd id"]
+    assert game.developer_ids == {"1": "Studio"}
 
 
 def test_popular_games_come_in_popularity_order(fake_igdb):

@@ -42,24 +42,27 @@ def test_import_by_search(fake_igdb):
 
 def test_refresh_stale_games(fake_igdb, settings):
     GameFactory(igdb="26226", name="Celeste", details_refreshed_at=None)
-    GameFactory(igdb="1942", name="Fresh", details_refreshed_at=timezone.now())
+    GameFactory(igdb="1942", name="Fresh", details_refreshed_at=timezone.now(), developer_ids={})
     GameFactory(igdb="local-only", name="Not from IGDB")
     GameFactory(
         igdb="7",
         name="Stale",
         details_refreshed_at=timezone.now() - timedelta(days=settings.IGDB_REFRESH_DAYS + 1),
+        developer_ids={},
     )
+    # Fetched before the developers' ids were kept.
+    GameFactory(igdb="8", name="Without ids", details_refreshed_at=timezone.now(), developer_ids=None)
     fake_igdb.play("token", "game_celeste")
 
     out, _ = run("--stale")
 
-    assert "where id = (26226,7);" in fake_igdb.igdb_requests[0].body
+    assert "where id = (26226,7,8);" in fake_igdb.igdb_requests[0].body
     assert "refreshed 1." in out
-    assert "Unknown to IGDB: 7." in out
+    assert "Unknown to IGDB: 7, 8." in out
 
 
 def test_nothing_stale(fake_igdb):
-    GameFactory(igdb="1942", details_refreshed_at=timezone.now())
+    GameFactory(igdb="1942", details_refreshed_at=timezone.now(), developer_ids={})
 
     out, _ = run("--stale")
 

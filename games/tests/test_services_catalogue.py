@@ -24,6 +24,7 @@ CELESTE = IgdbGame(
     genres=["Platform"],
     platforms=["Nintendo Switch"],
     developers=["Maddy Makes Games"],
+    developer_ids={"18446": "Maddy Makes Games"},
     screenshots=["sc4o6r"],
     artwork_id="ar4s6",
 )
@@ -47,6 +48,7 @@ def test_store_creates_the_game_with_its_details():
         ["Maddy Makes Games"],
         ["sc4o6r"],
     )
+    assert game.developer_ids == {"18446": "Maddy Makes Games"}
     assert game.first_release_date == date(2018, 1, 25)
     assert game.details_refreshed_at is not None
 
@@ -75,11 +77,21 @@ def test_store_names_a_nameless_new_game():
 
 def test_details_are_fresh_within_the_refresh_period(settings):
     now = timezone.now()
-    assert services.game_details_are_fresh(game=Game(details_refreshed_at=now - timedelta(days=1)))
-    assert not services.game_details_are_fresh(
-        game=Game(details_refreshed_at=now - timedelta(days=settings.IGDB_REFRESH_DAYS, seconds=1))
+    assert services.game_details_are_fresh(
+        game=Game(details_refreshed_at=now - timedelta(days=1), developer_ids={})
     )
-    assert not services.game_details_are_fresh(game=Game(details_refreshed_at=None))
+    assert not services.game_details_are_fresh(
+        game=Game(
+            details_refreshed_at=now - timedelta(days=settings.IGDB_REFRESH_DAYS, seconds=1), developer_ids={}
+        )
+    )
+    assert not services.game_details_are_fresh(game=Game(details_refreshed_at=None, developer_ids={}))
+
+
+def test_details_fetched_before_the_developers_ids_were_kept_are_stale():
+    assert not services.game_details_are_fresh(
+        game=Game(details_refreshed_at=timezone.now(), developer_ids=None)
+    )
 
 
 def test_ensure_without_credentials_uses_the_database_alone(game):

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import jsonschema
 import pytest
+from django.utils import timezone
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from rest_framework.test import APIClient
@@ -325,6 +326,21 @@ def test_developer_page(api_client, celeste):
     ]
     assert sorted(game["slug"] for game in body["games"]) == ["celeste", "celeste-64"]
     assert all(game["cover"]["image_id"] for game in body["games"])
+
+
+def test_without_igdb_developers_are_linked_and_found_by_name(api_client, celeste):
+    celeste.developer_ids = {"18446": "Maddy Makes Games"}
+    celeste.save()
+
+    page = api_client.get("/api/games/celeste").json()[0]
+    assert page["involved_companies"][0]["company"] == {
+        "id": "Maddy Makes Games",
+        "name": "Maddy Makes Games",
+    }
+    # A number is a name too without IGDB: no company of that name here.
+    body = api_client.get("/api/games/company/18446").json()
+    assert body["company"][0]["name"] == "18446"
+    assert body["games"] == []
 
 
 def test_developer_page_of_the_null_a_game_without_developer_links_to(api_client, db):
@@ -830,6 +846,111 @@ def test_frontpage_falls_back_to_the_stored_games_when_igdb_fails(api_client, fa
     body = api_client.get("/api/games/frontpage").json()
 
     assert [game["slug"] for game in body["recents"]] == ["celeste"]
+
+
+def test_developer_page_from_igdb_by_the_id_the_game_page_links_is_cached(api_client, fake_igdb, validators):
+    fake_igdb.play("token", "game_celeste", "company_maddy")
+    (company,) = [
+        item["company"] for item in api_client.get("/api/games/celeste").json()[0]["involved_companies"]
+    ]
+    assert company == {"id": 18446, "name": "Maddy Makes Games"}
+
+    response = api_client.get(f"/api/games/company/{company['id']}")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "company": [
+            {
+                "name": "Maddy Makes Games",
+                "description": "Maddy Makes Games is the Vancouver studio behind TowerFall and Celeste.",
+                "start_date": 1262304000,
+                "logo_details": [{"image_id": "cl3wv"}],
+            }
+        ],
+        # Celeste Classic 2 has no cover at IGDB: not shown.
+        "games": [
+            {"slug": "celeste", "cover": {"image_id": "co1rgi"}},
+            {"slug": "celeste-classic", "cover": {"image_id": "co1wzo"}},
+        ],
+    }
+    _conforms(validators, "legacy_company_games", response)
+    assert fake_igdb.igdb_requests[-1].path == "/v4/companies"
+    assert fake_igdb.igdb_requests[-1].body == (
+        "fields name,description,start_date,logo.image_id,developed.slug,developed.cover.image_id; "
+        "where id = (18446); limit 1;"
+    )
+    # Cached: the next view asks IGDB nothing (the client's path has no slash, the API's has one).
+    assert api_client.get("/api/games/company/18446/").json() == response.json()
+    assert len(fake_igdb.igdb_requests) == 2
+
+
+def test_developer_page_from_igdb_without_logo_date_description_or_games(api_client, fake_igdb):
+    fake_igdb.play("token", "company_no_logo")
+
+    body = api_client.get("/api/games/company/70707").json()
+
+    assert body == {
+        "company": [{"name": "A Small Studio", "description": "", "logo_details": [{"image_id": NO_IMAGE}]}],
+        "games": [],
+    }
+
+
+def test_developer_page_of_an_id_igdb_does_not_know_is_a_404_asked_once(api_client, fake_igdb):
+    fake_igdb.play("token", "company_unknown")
+
+    response = api_client.get("/api/games/company/999999")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert api_client.get("/api/games/company/999999").status_code == 404
+    assert len(fake_igdb.igdb_requests) == 1
+
+
+def test_developer_page_by_name_with_igdb_is_the_stored_games(api_client, fake_igdb, celeste):
+    body = api_client.get("/api/games/company/Maddy Makes Games").json()
+
+    assert [game["slug"] for game in body["games"]] == ["celeste"]
+    assert fake_igdb.requests == []
+
+
+def test_developer_page_falls_back_to_the_stored_games_when_igdb_fails(api_client, fake_igdb, celeste):
+    celeste.developer_ids = {"18446": "Maddy Makes Games"}
+    celeste.save()
+    GameFactory(igdb="12", slug="other", cover_id="co3", developer_ids={"184460": "Maddy Makes Games Two"})
+    fake_igdb.play("token", "server_error_500", "server_error_500", "server_error_500")
+
+    response = api_client.get("/api/games/company/18446")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "company": [
+            {"name": "Maddy Makes Games", "description": "", "logo_details": [{"image_id": NO_IMAGE}]}
+        ],
+        "games": [{"slug": "celeste", "cover": {"image_id": "co1rgi"}}],
+    }
+
+
+def test_developer_page_of_an_id_unknown_here_when_igdb_fails_is_a_503(api_client, fake_igdb, celeste):
+    fake_igdb.play("token", "server_error_500", "server_error_500", "server_error_500")
+
+    response = api_client.get("/api/games/company/18446")
+
+    assert response.status_code == 503
+    assert "Retry-After" in response
+    # Not remembered as unknown: once IGDB is back, it is asked.
+    fake_igdb.play("company_maddy")
+    assert api_client.get("/api/games/company/18446").status_code == 200
+
+
+def test_a_game_page_stored_before_developer_ids_were_kept_is_fetched_again(api_client, fake_igdb, celeste):
+    Game.objects.filter(pk=celeste.pk).update(details_refreshed_at=timezone.now(), developer_ids=None)
+    fake_igdb.play("token", "game_celeste")
+
+    page = api_client.get("/api/games/celeste").json()[0]
+
+    assert page["involved_companies"][0]["company"] == {"id": 18446, "name": "Maddy Makes Games"}
+    assert api_client.get("/api/games/celeste").status_code == 200
+    assert len(fake_igdb.igdb_requests) == 1
 
 
 def test_a_toggle_from_an_igdb_game_page_creates_the_game_with_its_images(api_client, auth_client, fake_igdb):
