@@ -27,6 +27,11 @@ def answer(name: str, value, status: int = 200) -> OpenApiExample:
     return OpenApiExample(name, value=value, response_only=True, status_codes=[str(status)])
 
 
+def error(name: str, status: int, detail: str, code: str) -> OpenApiExample:
+    """An error answer in the contract's shape, `{"detail", "code"}`."""
+    return answer(name, {"detail": detail, "code": code}, status=status)
+
+
 CREDENTIALS = {"username": "celeste_fan", "password": "a-long-passphrase"}
 
 EXAMPLES = {
@@ -43,11 +48,7 @@ EXAMPLES = {
         request("Log in", CREDENTIALS),
         answer("Logged in", {"user": USER, "token": TOKEN}),
         answer("Wrong credentials", {"non_field_errors": ["Incorrect username/password."]}, status=400),
-        answer(
-            "Locked out",
-            {"detail": "Too many failed logins for this account.", "code": "login_locked"},
-            status=429,
-        ),
+        error("Locked out", 429, "Too many failed logins for this account.", "login_locked"),
     ],
     "current_user_retrieve": [
         answer(
@@ -63,28 +64,16 @@ EXAMPLES = {
                 "use_gravatar": False,
             },
         ),
-        answer(
-            "No token",
-            {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"},
-            status=401,
-        ),
+        error("No token", 401, "Authentication credentials were not provided.", "not_authenticated"),
     ],
     "profile_update": [
         request("New bio and handle", {"bio": "Strawberries only.", "twitter": "@celeste_fan"}),
-        answer(
-            "Someone else's profile",
-            {"detail": "You can only edit your own profile.", "code": "permission_denied"},
-            status=403,
-        ),
+        error("Someone else's profile", 403, "You can only edit your own profile.", "permission_denied"),
     ],
     "users_follow": [
         request("Follow", {"username": "madeline"}),
         answer("Following", {"username": "madeline", "following": True}),
-        answer(
-            "E-mail address not verified",
-            {"detail": "Verify your e-mail address first.", "code": "email_not_verified"},
-            status=403,
-        ),
+        error("E-mail address not verified", 403, "Verify your e-mail address first.", "email_not_verified"),
     ],
     "users_unfollow": [
         request("Unfollow", {"username": "madeline"}),
