@@ -9,6 +9,7 @@ from django.utils import timezone
 from games import services
 from games.igdb import parse_igdb_id
 from games.models import SHELVES, FavouriteGame, Game, GameState, JournalEntry
+from overworld.admin import RawIdAdmin
 from overworld.exceptions import UpstreamError
 
 
@@ -67,13 +68,12 @@ class GameAdmin(admin.ModelAdmin):
 
 
 @admin.register(GameState)
-class GameStateAdmin(admin.ModelAdmin):
+class GameStateAdmin(RawIdAdmin):
     list_display = ("user", "game", "played", "liked", "backlog", "wishlist", "updated_at")
     list_filter = ("played", "liked", "backlog", "wishlist")
     search_fields = ("user__username", "game__name", "game__igdb")
     raw_id_fields = ("user", "game")
     readonly_fields = ("played_at", "liked_at", "backlog_at", "wishlist_at", "created_at", "updated_at")
-    list_select_related = ("user", "game")
 
     def save_model(self, request, obj, form, change):
         # The form sets the flags; their timestamps follow, as the database requires.
@@ -87,20 +87,18 @@ class GameStateAdmin(admin.ModelAdmin):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(RawIdAdmin):
     list_display = ("user", "game", "played_on", "finished", "rating", "spoilers")
     list_filter = ("finished", "spoilers", "liked")
     search_fields = ("user__username", "game__name", "review")
     raw_id_fields = ("user", "game")
-    list_select_related = ("user", "game")
     date_hierarchy = "played_on"
     readonly_fields = ("created_at", "updated_at")
 
 
 @admin.register(FavouriteGame)
-class FavouriteGameAdmin(admin.ModelAdmin):
+class FavouriteGameAdmin(RawIdAdmin):
     list_display = ("user", "position", "game")
     search_fields = ("user__username", "game__name")
     raw_id_fields = ("user", "game")
-    list_select_related = ("user", "game")
     ordering = ("user", "position")

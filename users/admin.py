@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from knox.models import AuthToken
 
 from games.models import GameState
+from overworld.admin import RawIdAdmin
 from users import avatars, security, services
 from users.forms import AdminLoginForm
 from users.models import Activity, Follow, User
@@ -198,11 +199,10 @@ def _count_link(count: int, changelist: str, **filters) -> str:
 
 
 @admin.register(Follow)
-class FollowAdmin(admin.ModelAdmin):
+class FollowAdmin(RawIdAdmin):
     list_display = ("follower", "followed", "created_at")
     search_fields = ("follower__username", "followed__username")
     raw_id_fields = ("follower", "followed")
-    list_select_related = ("follower", "followed")
     date_hierarchy = "created_at"
 
 
