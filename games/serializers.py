@@ -77,16 +77,17 @@ class GameMetadataSerializer(serializers.Serializer):
 
 
 class GameStateUpdateSerializer(serializers.Serializer):
-    played = serializers.BooleanField(required=False)
-    liked = serializers.BooleanField(required=False)
-    backlog = serializers.BooleanField(required=False)
-    wishlist = serializers.BooleanField(required=False)
+    # Preceded by an optional flag for each shelf of SHELVES (get_fields).
     rating = RatingField(
         required=False, allow_null=True, help_text="Half stars, 1 to 10 (10 is five stars); null clears it."
     )
     game = GameMetadataSerializer(
         required=False, help_text="The game's metadata; required (with `name`) when the game is unknown here."
     )
+
+    def get_fields(self):
+        flags = {shelf: serializers.BooleanField(required=False) for shelf in SHELVES}
+        return flags | super().get_fields()
 
 
 class ShelfEntrySerializer(serializers.ModelSerializer):
