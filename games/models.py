@@ -14,6 +14,8 @@ igdb_id_validator = RegexValidator(
 )
 
 SHELVES = ("played", "liked", "backlog", "wishlist")
+# A game state's columns for each shelf, in order: its flag, then when it was set (played, played_at, ...).
+SHELF_FIELDS = tuple(field for shelf in SHELVES for field in (shelf, f"{shelf}_at"))
 # The fields of a game in a list (a profile's shelves, favourites): GameSummarySerializer's.
 GAME_SUMMARY_FIELDS = ("id", "igdb", "name", "slug", "cover_id", "backdrop_id")
 # Half stars: 1 is half a star, 10 is five stars.

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from knox.models import AuthToken
 from rest_framework import serializers
 
-from games.models import GameState
+from games.models import SHELF_FIELDS, GameState
 from games.serializers import GameSummarySerializer
 from users.avatars import avatar_urls, legacy_gravatar_url
 from users.models import USERNAME_MAX_LENGTH, Activity, User
@@ -234,19 +234,7 @@ class ExportShelfSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GameState
-        fields = [
-            "game",
-            "played",
-            "played_at",
-            "liked",
-            "liked_at",
-            "backlog",
-            "backlog_at",
-            "wishlist",
-            "wishlist_at",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["game", *SHELF_FIELDS, "created_at", "updated_at"]
         read_only_fields = fields
 
 
