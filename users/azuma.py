@@ -4,6 +4,7 @@ tokens and services as the Overworld API. It calls `name` what Overworld calls `
 errors as `{"message": CODE, "description"}`.
 """
 
+import copy
 from http import HTTPStatus
 
 from django.urls import path
@@ -19,22 +20,28 @@ from overworld.schema import azuma_error, operation
 from users import selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_MAX_LENGTH, User
-from users.serializers import PasswordField
+from users.serializers import LoginSerializer, PasswordField, RegisterSerializer
 from users.throttling import AccountEditThrottle, AzumaThrottle, LoginThrottle, RegisterThrottle
 from users.views import AnonymousView, never_cached
 
-# Serializers: the seed's bodies.
+# Serializers: the seed's bodies. Registering and logging in take the Overworld API's bodies, with
+# the same rules, under the seed's field names.
+
+# Overworld's field names as Azuma calls them.
+FIELD_NAMES = {"username": "name"}
 
 
-class AzumaRegisterSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=USERNAME_MAX_LENGTH, trim_whitespace=False)
-    email = serializers.EmailField(max_length=254)
-    password = PasswordField()
+def with_azuma_names(serializer_class: type[serializers.Serializer], class_name: str):
+    """A serializer of `serializer_class`'s fields (copies), each under its Azuma name."""
+    fields = {
+        FIELD_NAMES.get(field_name, field_name): copy.deepcopy(field)
+        for field_name, field in serializer_class().fields.items()
+    }
+    return type(class_name, (serializers.Serializer,), fields)
 
 
-class AzumaLoginSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=254, trim_whitespace=False)
-    password = PasswordField()
+AzumaRegisterSerializer = with_azuma_names(RegisterSerializer, "AzumaRegisterSerializer")
+AzumaLoginSerializer = with_azuma_names(LoginSerializer, "AzumaLoginSerializer")
 
 
 class AzumaUpdateSerializer(serializers.Serializer):
@@ -73,8 +80,6 @@ class AzumaUserSerializer(serializers.ModelSerializer):
 
 STATUS_BY_ERROR_CODE = {"unique": 409, "invalid_credentials": 403}
 MESSAGE_BY_STATUS = {409: "ALREADY_EXISTS"}
-# Overworld's field names as Azuma calls them.
-FIELD_NAMES = {"username": "name"}
 
 
 def _message(status: int) -> str:
