@@ -8,6 +8,7 @@ import copy
 from http import HTTPStatus
 
 from django.urls import path
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -21,8 +22,8 @@ from users import selectors, services
 from users.authentication import TokenAuthentication
 from users.models import USERNAME_MAX_LENGTH, User
 from users.serializers import LoginSerializer, PasswordField, RegisterSerializer
-from users.throttling import AccountEditThrottle, AzumaThrottle, LoginThrottle, RegisterThrottle
-from users.views import AnonymousView, never_cached
+from users.throttling import AccountEditThrottle, AzumaThrottle
+from users.views import AnonymousView, LoginView, RegisterView, never_cached
 
 # Serializers: the seed's bodies. Registering and logging in take the Overworld API's bodies, with
 # the same rules, under the seed's field names.
@@ -121,33 +122,52 @@ def azuma_exception_handler(exc, context):
 
 # Views.
 
+TOO_MANY_REQUESTS = "`TOO_MANY_REQUESTS`."
+
 
 def azuma_operation(summary: str, *, ok, errors: dict[int, str], **kwargs):
-    """The schema of an Azuma route: its answer, and its errors by status with their descriptions."""
+    """
+    The schema of an Azuma route: its answer, and its errors by status with their descriptions. Every
+    route may answer 429 (AzumaRouteMixin): `TOO_MANY_REQUESTS`, unless `errors` says more.
+    """
+    errors = {429: TOO_MANY_REQUESTS} | errors
     responses = {status: azuma_error(description) for status, description in errors.items()}
     return operation("azuma", summary, ok=ok, responses=responses, **kwargs)
 
 
-TOO_MANY_REQUESTS = "`TOO_MANY_REQUESTS`."
+class AzumaRouteMixin:
+    """
+    Every Azuma route: the seed's error bodies, and a limit per client (AzumaThrottle) on top of the
+    view's own throttles (those it shares with the Overworld route it mirrors).
+    """
 
-
-class AzumaErrorsMixin:
     def get_exception_handler(self):
         return azuma_exception_handler
 
+    def get_throttles(self):
+        return [*super().get_throttles(), AzumaThrottle()]
 
-class AzumaTokenView(AzumaErrorsMixin, AnonymousView):
-    """Register and login: public, answer `{"token"}`, never cached."""
 
-    def token_response(self, user: User) -> Response:
-        token = services.token_create(user=user, request=self.request, kind="uuid")
+class AzumaTokenView(AzumaRouteMixin, AnonymousView):
+    """
+    Register and login, each a subclass of the Overworld route it mirrors (whose throttles it keeps):
+    the seed's `body` is validated, `account` makes or finds the account, which gets a new token,
+    answered as `{"token"}`, never cached.
+    """
+
+    body: type[serializers.Serializer]
+
+    def account(self, data: dict) -> User:
+        raise NotImplementedError
+
+    def post(self, request):
+        user = self.account(validated(self.body, request.data))
+        token = services.token_create(user=user, request=request, kind="uuid")
         return never_cached(Response(AzumaTokenSerializer({"token": token}).data))
 
 
-class AzumaRegisterView(AzumaTokenView):
-    throttle_classes = [RegisterThrottle, AzumaThrottle]
-
-    @azuma_operation(
+@extend_schema_view(
+    post=azuma_operation(
         "Register User",
         description="Creates an account (`name` is its username) and answers a new token.",
         request=AzumaRegisterSerializer,
@@ -155,19 +175,18 @@ class AzumaRegisterView(AzumaTokenView):
         errors={
             400: "Invalid fields (name, email, password): `BAD_REQUEST` with their messages.",
             409: "`ALREADY_EXISTS`: the name or the e-mail is taken.",
-            429: TOO_MANY_REQUESTS,
         },
     )
-    def post(self, request):
-        data = validated(AzumaRegisterSerializer, request.data)
-        user = services.user_register(username=data["name"], email=data["email"], password=data["password"])
-        return self.token_response(user)
+)
+class AzumaRegisterView(AzumaTokenView, RegisterView):
+    body = AzumaRegisterSerializer
+
+    def account(self, data: dict) -> User:
+        return services.user_register(username=data["name"], email=data["email"], password=data["password"])
 
 
-class AzumaLoginView(AzumaTokenView):
-    throttle_classes = [LoginThrottle, AzumaThrottle]
-
-    @azuma_operation(
+@extend_schema_view(
+    post=azuma_operation(
         "Login User",
         description="A new token for the account; unlike the Overworld login, an unknown name is a 404.",
         request=AzumaLoginSerializer,
@@ -179,20 +198,22 @@ class AzumaLoginView(AzumaTokenView):
             429: "`TOO_MANY_REQUESTS`: throttled, or locked after repeated failed logins.",
         },
     )
-    def post(self, request):
-        data = validated(AzumaLoginSerializer, request.data)
+)
+class AzumaLoginView(AzumaTokenView, LoginView):
+    body = AzumaLoginSerializer
+
+    def account(self, data: dict) -> User:
         name = data["name"]
         # The Azuma contract tells an unknown name (404) from a wrong password (403).
         if not selectors.user_exists(username=name):
             raise NotFoundError(name)
-        user = services.user_authenticate(request=request, username=name, password=data["password"])
-        return self.token_response(user)
+        return services.user_authenticate(request=self.request, username=name, password=data["password"])
 
 
-class AzumaUpdateView(AzumaErrorsMixin, APIView):
+class AzumaUpdateView(AzumaRouteMixin, APIView):
     # Tokens only: the browsable API's session does not reach the Azuma routes.
     authentication_classes = [TokenAuthentication]
-    throttle_classes = [AzumaThrottle, AccountEditThrottle]
+    throttle_classes = [AccountEditThrottle]
 
     @azuma_operation(
         "Update User",
@@ -213,7 +234,6 @@ class AzumaUpdateView(AzumaErrorsMixin, APIView):
                 "verification is required (`email_not_verified`)."
             ),
             409: "`ALREADY_EXISTS`: the name is taken.",
-            429: TOO_MANY_REQUESTS,
         },
     )
     def patch(self, request):
