@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -36,6 +36,16 @@ UNVERIFIED = redescribed(
     FORBIDDEN,
     "Only when EMAIL_VERIFICATION_REQUIRED is on: your e-mail address is not verified yet.",
 )
+
+
+def game_creating_operation(tag: str, summary: str, **kwargs):
+    """
+    The schema of a write by a verified user that creates the game it names when it is unknown here
+    (from IGDB's data when IGDB is configured): IGDB may not know the game, or fail, and the games a
+    user creates are limited (THROTTLE_GAME_CREATE).
+    """
+    errors = ("unauthorized", "not_found", "throttled", "igdb")
+    return operation(tag, summary, errors=errors, responses={403: UNVERIFIED}, **kwargs)
 
 
 class CatalogueView(APIView):
@@ -94,6 +104,7 @@ class GameDetailView(CatalogueView):
         return Response(GameCatalogueDetailSerializer(game, context={"source": source}).data)
 
 
+@extend_schema(parameters=[IGDB_PARAMETER])
 class GameStateView(APIView):
     permission_classes = [IsAuthenticated, HasVerifiedEmail]
 
@@ -101,7 +112,6 @@ class GameStateView(APIView):
         "games",
         "Your shelves for a game",
         description="All false for a game you never touched (or one unknown here).",
-        parameters=[IGDB_PARAMETER],
         ok=GameStateSerializer,
         errors=("unauthorized", "not_found"),
     )
@@ -109,10 +119,9 @@ class GameStateView(APIView):
         state = selectors.game_state_get(user=request.user, igdb=igdb) or GameState()
         return Response(GameStateSerializer(state).data)
 
-    @operation(
+    @game_creating_operation(
         "games",
         "Put a game on or off your shelves",
-        parameters=[IGDB_PARAMETER],
         description=(
             "Any subset of the four flags; a flag already set changes nothing (no toggles). A game "
             "unknown here is created on first use: with IGDB configured from IGDB's data for this id "
@@ -123,8 +132,6 @@ class GameStateView(APIView):
         request=GameStateUpdateSerializer,
         ok=GameStateSerializer,
         invalid=field_errors("GameStateUpdateError", GameStateUpdateSerializer),
-        errors=("unauthorized", "not_found", "throttled", "igdb"),
-        responses={403: UNVERIFIED},
     )
     def patch(self, request, igdb: str):
         data = dict(validated(GameStateUpdateSerializer, request.data))
@@ -139,7 +146,7 @@ class GameStateView(APIView):
 class JournalCreateView(APIView):
     permission_classes = [IsAuthenticated, HasVerifiedEmail]
 
-    @operation(
+    @game_creating_operation(
         "journal",
         "Write a journal entry",
         request=JournalEntryCreateSerializer,
@@ -150,8 +157,6 @@ class JournalCreateView(APIView):
         status=201,
         ok=JournalEntrySerializer,
         invalid=field_errors("JournalEntryError", JournalEntryCreateSerializer),
-        errors=("unauthorized", "not_found", "throttled", "igdb"),
-        responses={403: UNVERIFIED},
     )
     def post(self, request):
         data = dict(validated(JournalEntryCreateSerializer, request.data))

@@ -461,6 +461,7 @@ AVATAR_ERRORS = field_errors(
 TOO_LARGE = OpenApiResponse(DetailSerializer, description="The request's body is over the route's limit.")
 
 
+@extend_schema(parameters=[USERNAME_PARAMETER])
 class AvatarView(APIView):
     permission_classes = [IsAuthenticated, HasVerifiedEmail]
     parser_classes = [MultiPartParser, ImageBodyParser]
@@ -472,7 +473,6 @@ class AvatarView(APIView):
     @operation(
         "users",
         "Set your picture",
-        parameters=[USERNAME_PARAMETER],
         description=(
             "Owner only. The image as the `avatar` file of a multipart form, or as the whole body with its "
             "type (`Content-Type: image/jpeg`, `image/png`, `image/webp` or `image/gif`). JPEG, PNG, WebP "
@@ -503,7 +503,6 @@ class AvatarView(APIView):
     @operation(
         "users",
         "Remove your picture",
-        parameters=[USERNAME_PARAMETER],
         description=(
             "Owner only (and staff, to moderate). Answers the `avatar` shown now: the Gravatar if its owner "
             "turned it on, else null."
