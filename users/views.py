@@ -356,7 +356,6 @@ class EmailVerificationResendView(APIView):
 PROFILE_UPDATE = operation(
     "users",
     "Update profile",
-    parameters=[USERNAME_PARAMETER],
     description=(
         "Owner only (POST or PATCH, the same). Any of `username`, `email`, `bio`, `location`, "
         "`twitter`, `use_gravatar`; other fields are ignored. A new username follows every rule of "
@@ -374,11 +373,11 @@ PROFILE_UPDATE = operation(
 )
 
 
+@extend_schema(parameters=[USERNAME_PARAMETER])
 @extend_schema_view(
     get=operation(
         "users",
         "Profile",
-        parameters=[USERNAME_PARAMETER],
         description="Public. `email` is only present when the viewer is the profile's owner.",
         ok=ProfileSerializer,
         errors=("not_found",),
