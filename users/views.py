@@ -163,25 +163,29 @@ def token_revoking_schema(summary: str, description: str):
     )
 
 
+@extend_schema_view(
+    post=token_revoking_schema(
+        "Log out", "Revokes the token of this request only; the user's other tokens keep working."
+    )
+)
 class LogoutView(APIView):
     # Only a token can be revoked: a browsable-API session is not logged out here.
     authentication_classes = [TokenAuthentication]
+    everywhere = False
 
-    @token_revoking_schema(
-        "Log out", "Revokes the token of this request only; the user's other tokens keep working."
-    )
     def post(self, request):
-        services.token_revoke(token=request.auth, request=request)
+        if self.everywhere:
+            services.token_revoke_all(user=request.user, request=request)
+        else:
+            services.token_revoke(token=request.auth, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LogoutAllView(APIView):
-    authentication_classes = [TokenAuthentication]
-
-    @token_revoking_schema("Log out everywhere", "Revokes every token of the user, this one included.")
-    def post(self, request):
-        services.token_revoke_all(user=request.user, request=request)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+@extend_schema_view(
+    post=token_revoking_schema("Log out everywhere", "Revokes every token of the user, this one included.")
+)
+class LogoutAllView(LogoutView):
+    everywhere = True
 
 
 class PasswordChangeView(APIView):
