@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from games import views as games_views
 from overworld.health import HealthView, ReadinessView
 from overworld.media import media_serve
+from overworld.routing import route
 from users import legacy
 from users.forms import BrowsableAPILoginForm
 
@@ -24,8 +25,7 @@ BROWSABLE_API_AUTH = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 
-# Every API route answers with or without its trailing slash: a client that drops one gets the same
-# answer, not a redirect that loses its POST body (APPEND_SLASH would send one).
+# Every API route answers with or without its trailing slash (overworld.routing.route says why).
 urlpatterns = [
     # The original Overworld web client's paths first: where one is also the API's, the client's wins.
     path("api/", include("users.legacy_urls")),
@@ -37,7 +37,7 @@ urlpatterns = [
     # The client's game page, by slug and without the trailing slash, after the API's own routes there:
     # /api/games/<igdb>/ (with the slash), /api/games/search and /api/games/trending stay the API's.
     re_path(r"^api/games/(?P<slug>[^/]+)$", legacy.GamePageView.as_view(), name="legacy-game"),
-    re_path(r"^api/journal/?$", games_views.JournalCreateView.as_view(), name="journal-create"),
+    route("api/journal", games_views.JournalCreateView, "journal-create"),
     path("api/journal/<int:entry_id>/", games_views.JournalEntryView.as_view(), name="journal-entry"),
     path("api/journal/<int:entry_id>", games_views.JournalEntryView.as_view()),
     # The Azuma account API, at the exact paths its clients already use.

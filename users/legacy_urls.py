@@ -8,6 +8,7 @@ trailing slash, is routed in overworld/urls.py after the API's own games routes.
 from django.urls import re_path
 
 from games.models import IGDB_ID_PATTERN
+from overworld.routing import route
 from users import legacy
 from users.models import USERNAME_URL_PATTERN
 
@@ -17,32 +18,26 @@ USERNAME = rf"(?P<username>{USERNAME_URL_PATTERN})"
 # An IGDB slug: what the client puts after /games/ (one path segment).
 SLUG = r"(?P<slug>[^/]+)"
 
+# The profile page's extras, at users/profile/<username>/<extra>, each route named profile-<extra>.
+PROFILE_EXTRAS = {"ratings": legacy.ProfileRatingsView, "activity": legacy.ProfileActivityView}
+
 urlpatterns = [
-    re_path(r"^games/popular/?$", legacy.PopularView.as_view(), name="popular"),
-    re_path(
-        rf"^games/backdrop/(?P<igdb>{IGDB_ID_PATTERN})/?$", legacy.BackdropView.as_view(), name="backdrop"
-    ),
-    re_path(r"^games/frontpage/?$", legacy.FrontpageView.as_view(), name="frontpage"),
+    route("games/popular", legacy.PopularView, "popular"),
+    route(rf"games/backdrop/(?P<igdb>{IGDB_ID_PATTERN})", legacy.BackdropView, "backdrop"),
+    route("games/frontpage", legacy.FrontpageView, "frontpage"),
     # The text as typed, in the path (at least one character: /api/games/search/ is the API's own).
     re_path(r"^games/search/(?P<text>.+)$", legacy.SearchView.as_view(), name="search"),
-    re_path(r"^games/company/(?P<company>[^/]+)/?$", legacy.CompanyView.as_view(), name="company"),
-    re_path(rf"^games/{SLUG}/ratings/?$", legacy.GameRatingsView.as_view(), name="game-ratings"),
-    re_path(r"^actions/?$", legacy.GameStateView.as_view(), name="state"),
+    route(r"games/company/(?P<company>[^/]+)", legacy.CompanyView, "company"),
+    route(rf"games/{SLUG}/ratings", legacy.GameRatingsView, "game-ratings"),
+    route("actions", legacy.GameStateView, "state"),
+    *(route(f"actions/{action}", view, action) for action, view in legacy.TOGGLE_VIEWS.items()),
+    route("actions/ratings", legacy.RatingView, "rating"),
+    route("actions/journal", legacy.JournalView, "journal"),
+    route("actions/favorites", legacy.FavouritesView, "favourites"),
+    route("actions/favorites/add", legacy.FavouriteAddView, "favourite-add"),
+    route("actions/favorites/remove", legacy.FavouriteRemoveView, "favourite-remove"),
     *(
-        re_path(rf"^actions/{action}/?$", view.as_view(), name=action)
-        for action, view in legacy.TOGGLE_VIEWS.items()
-    ),
-    re_path(r"^actions/ratings/?$", legacy.RatingView.as_view(), name="rating"),
-    re_path(r"^actions/journal/?$", legacy.JournalView.as_view(), name="journal"),
-    re_path(r"^actions/favorites/?$", legacy.FavouritesView.as_view(), name="favourites"),
-    re_path(r"^actions/favorites/add/?$", legacy.FavouriteAddView.as_view(), name="favourite-add"),
-    re_path(r"^actions/favorites/remove/?$", legacy.FavouriteRemoveView.as_view(), name="favourite-remove"),
-    re_path(
-        rf"^users/profile/{USERNAME}/ratings/?$", legacy.ProfileRatingsView.as_view(), name="profile-ratings"
-    ),
-    re_path(
-        rf"^users/profile/{USERNAME}/activity/?$",
-        legacy.ProfileActivityView.as_view(),
-        name="profile-activity",
+        route(rf"users/profile/{USERNAME}/{extra}", view, f"profile-{extra}")
+        for extra, view in PROFILE_EXTRAS.items()
     ),
 ]
