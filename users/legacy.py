@@ -789,16 +789,20 @@ class FavouritesView(ActionView):
         return Response(game_summaries(favourites_list(user=request.user)))
 
 
+def _empty_answer_schema(summary: str, description: str, *, request, answer_name: str, errors: dict):
+    """The schema of a write answered `{}`, which the client does not read (`answer_name` names it)."""
+    return _schema(
+        summary, description, request=request, responses={200: inline_serializer(answer_name, {}), **errors}
+    )
+
+
 class FavouriteAddView(ActionView):
-    @_schema(
+    @_empty_answer_schema(
         "Add a favourite game (settings)",
         "After your others; at most 5. The game is created from the body on first use.",
         request=GameRefSerializer,
-        responses={
-            200: inline_serializer("LegacyEmpty", {}),
-            400: _GAME_REF_ERRORS,
-            **_GAME_WRITE_ERRORS,
-        },
+        answer_name="LegacyEmpty",
+        errors={400: _GAME_REF_ERRORS, **_GAME_WRITE_ERRORS},
     )
     def post(self, request):
         igdb, metadata = GameRefSerializer.split(validated(GameRefSerializer, request.data))
@@ -807,15 +811,12 @@ class FavouriteAddView(ActionView):
 
 
 class FavouriteRemoveView(ActionView):
-    @_schema(
+    @_empty_answer_schema(
         "Remove a favourite game (settings)",
         "Nothing changes when the game is not one of your favourites.",
         request=IgdbQuerySerializer,
-        responses={
-            200: inline_serializer("LegacyEmptyRemoved", {}),
-            400: field_errors("LegacyFavouriteRemoveError", ["igdb"]),
-            **_WRITE_ERRORS,
-        },
+        answer_name="LegacyEmptyRemoved",
+        errors={400: field_errors("LegacyFavouriteRemoveError", ["igdb"]), **_WRITE_ERRORS},
     )
     def post(self, request):
         data = request.data
