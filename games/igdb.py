@@ -138,11 +138,24 @@ def _limit(limit: int) -> int:
 
 
 @dataclass(frozen=True)
-class IgdbGame:
-    """A game as IGDB describes it, with the attribute names of `games.models.Game`."""
+class IgdbRecord:
+    """What every record IGDB answers has: its id (as a string, like `Game.igdb`) and its name."""
 
     igdb: str
     name: str
+
+    @staticmethod
+    def fields_from_api(raw: dict, kind: str) -> dict:
+        """The id and name of one record of an IGDB answer; one without a valid id is a bad answer (502)."""
+        if not isinstance(raw, dict) or type(raw.get("id")) is not int or raw["id"] <= 0:
+            raise UpstreamError(f"IGDB answered with a {kind} without a valid id.")
+        return {"igdb": str(raw["id"]), "name": _text(raw.get("name"))[:255]}
+
+
+@dataclass(frozen=True)
+class IgdbGame(IgdbRecord):
+    """A game as IGDB describes it, with the attribute names of `games.models.Game`."""
+
     slug: str = ""
     first_release_date: date | None = None
     cover_id: str = ""
@@ -157,14 +170,12 @@ class IgdbGame:
 
     @classmethod
     def from_api(cls, raw: dict) -> "IgdbGame":
-        """Reads one game of an IGDB answer; an answer without a valid id is a bad answer (502)."""
-        if not isinstance(raw, dict) or type(raw.get("id")) is not int or raw["id"] <= 0:
-            raise UpstreamError("IGDB answered with a game without a valid id.")
+        """Reads one game of an IGDB answer."""
+        record = cls.fields_from_api(raw, "game")
         companies = _dicts(raw.get("involved_companies"))
         developed = [company.get("company") for company in companies if company.get("developer")]
         return cls(
-            igdb=str(raw["id"]),
-            name=_text(raw.get("name"))[:255],
+            **record,
             slug=_text(raw.get("slug"))[:255],
             first_release_date=_date(raw.get("first_release_date")),
             cover_id=_image_id(raw.get("cover")),
@@ -179,24 +190,22 @@ class IgdbGame:
 
 
 @dataclass(frozen=True)
-class IgdbCompany:
-    """A company as IGDB describes it, with the games it developed (their slugs and covers)."""
+class IgdbCompany(IgdbRecord):
+    """
+    A company as IGDB describes it, with the games it developed (their slugs and covers): IgdbGames,
+    or, for a company known here only, the stored Games (they have the same attributes).
+    """
 
-    igdb: str
-    name: str
     description: str = ""
     start_date: date | None = None
     logo_id: str = ""
-    developed: list[IgdbGame] = field(default_factory=list)
+    developed: list = field(default_factory=list)
 
     @classmethod
     def from_api(cls, raw: dict) -> "IgdbCompany":
-        """Reads one company of an IGDB answer; an answer without a valid id is a bad answer (502)."""
-        if not isinstance(raw, dict) or type(raw.get("id")) is not int or raw["id"] <= 0:
-            raise UpstreamError("IGDB answered with a company without a valid id.")
+        """Reads one company of an IGDB answer."""
         return cls(
-            igdb=str(raw["id"]),
-            name=_text(raw.get("name"))[:255],
+            **cls.fields_from_api(raw, "company"),
             description=_text(raw.get("description")),
             start_date=_date(raw.get("start_date")),
             logo_id=_image_id(raw.get("logo")),

@@ -571,7 +571,7 @@ class CompanyView(CatalogueView):
                 "company": [details],
                 "games": [
                     {"slug": game.slug, "cover": {"image_id": game.cover_id}}
-                    for game in page.games
+                    for game in page.developed
                     if game.slug and game.cover_id
                 ],
             }

@@ -5,15 +5,14 @@ else from the games stored here, and the lists of its profile and game pages.
 
 import hashlib
 import logging
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from games import selectors as games_selectors
-from games.igdb import get_client, parse_igdb_id
+from games.igdb import IgdbCompany, get_client, parse_igdb_id
 from games.models import Game, GameState, JournalEntry
 from overworld.exceptions import NotFoundError, UpstreamError
 from users.models import Activity, User
@@ -129,18 +128,7 @@ def legacy_releases_get() -> dict[str, list]:
 COMPANY_GAMES_LIMIT = 50
 
 
-@dataclass(frozen=True)
-class CompanyPage:
-    """The client's developer page: a company, and the games it developed (IgdbGame or Game)."""
-
-    name: str
-    games: list
-    description: str = ""
-    start_date: date | None = None
-    logo_id: str = ""
-
-
-def legacy_company_get(*, company: str) -> CompanyPage:
+def legacy_company_get(*, company: str) -> IgdbCompany:
     """
     The client's developer page, for the company the game page links to. With IGDB configured, the
     game page links a developer by its IGDB company id: the company and the games it developed come
@@ -152,7 +140,7 @@ def legacy_company_get(*, company: str) -> CompanyPage:
     client = get_client()
     igdb_id = parse_igdb_id(company)
     if client is None or igdb_id is None:
-        return CompanyPage(name=company, games=_company_games(name=company))
+        return IgdbCompany(igdb="", name=company, developed=_company_games(name=company))
     key = _cache_key("company", igdb_id)
     found = cache.get(key)
     if found is None:
@@ -173,13 +161,7 @@ def legacy_company_get(*, company: str) -> CompanyPage:
         cache.set(key, found, settings.IGDB_POPULAR_CACHE_SECONDS)
     if found is False:
         raise NotFoundError(company)
-    return CompanyPage(
-        name=found.name,
-        games=found.developed,
-        description=found.description,
-        start_date=found.start_date,
-        logo_id=found.logo_id,
-    )
+    return found
 
 
 def _company_games(*, name: str) -> list[Game]:
@@ -196,7 +178,7 @@ def _company_games(*, name: str) -> list[Game]:
     ][:COMPANY_GAMES_LIMIT]
 
 
-def _company_page_stored(*, igdb_id: int) -> CompanyPage | None:
+def _company_page_stored(*, igdb_id: int) -> IgdbCompany | None:
     """The games stored here that the company with this IGDB id developed, under its name; None if none."""
     key = str(igdb_id)
     games = list(
@@ -206,4 +188,4 @@ def _company_page_stored(*, igdb_id: int) -> CompanyPage | None:
     )
     if not games:
         return None
-    return CompanyPage(name=str(games[0].developer_ids[key]), games=games)
+    return IgdbCompany(igdb=key, name=str(games[0].developer_ids[key]), developed=games)
