@@ -158,10 +158,10 @@ def _developers(game: Game) -> list[dict]:
     """
     developers = _named(game.developers)
     ids = game.developer_ids if is_configured() and isinstance(game.developer_ids, dict) else {}
-    by_name = {name: number for number, name in ids.items() if parse_igdb_id(number) is not None}
+    id_by_name = {name: parse_igdb_id(number) for number, name in ids.items()}
     for developer in developers:
-        if developer["name"] in by_name:
-            developer["id"] = parse_igdb_id(by_name[developer["name"]])
+        if id_by_name.get(developer["name"]) is not None:
+            developer["id"] = id_by_name[developer["name"]]
     return developers
 
 
@@ -558,20 +558,20 @@ class CompanyView(CatalogueView):
         },
     )
     def get(self, request, company: str):
-        page = legacy_selectors.legacy_company_get(company=_path_text("company", company, max_length=255))
+        found = legacy_selectors.legacy_company_get(company=_path_text("company", company, max_length=255))
         details = {
-            "name": page.name,
-            "description": page.description,
-            "logo_details": [{"image_id": page.logo_id or NO_IMAGE}],
+            "name": found.name,
+            "description": found.description,
+            "logo_details": [{"image_id": found.logo_id or NO_IMAGE}],
         }
-        if page.start_date is not None:
-            details["start_date"] = unix_time(page.start_date)
+        if found.start_date is not None:
+            details["start_date"] = unix_time(found.start_date)
         return Response(
             {
                 "company": [details],
                 "games": [
                     {"slug": game.slug, "cover": {"image_id": game.cover_id}}
-                    for game in page.developed
+                    for game in found.developed
                     if game.slug and game.cover_id
                 ],
             }
