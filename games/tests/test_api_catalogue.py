@@ -234,7 +234,7 @@ def test_popular_without_credentials_is_the_most_shelved_here(api_client, db, dj
 
 
 def test_popular_falls_back_to_local_games_when_igdb_is_down(api_client, fake_igdb, settings):
-    settings.IGDB_TIMEOUT_SECONDS = 1.0
+    settings.IGDB_TIMEOUT_SECONDS = 0.3
     _shelve(GameFactory(name="Celeste"), 1)
     fake_igdb.play("token", "timeout", "server_error_500", "server_error_500")
 

@@ -144,7 +144,7 @@ def test_an_id_that_is_not_an_igdb_id_never_reaches_igdb(api_client, fake_igdb, 
 
 
 def test_igdb_down_serves_the_stored_game(api_client, fake_igdb, game, settings):
-    settings.IGDB_TIMEOUT_SECONDS = 1.0
+    settings.IGDB_TIMEOUT_SECONDS = 0.3
     fake_igdb.play("token", "server_error_500", "timeout", "rate_limited_429")
 
     response = api_client.get("/api/games/26226/")
