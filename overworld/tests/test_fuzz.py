@@ -43,20 +43,22 @@ def shard_of(label: str) -> int:
     return zlib.crc32(label.encode()) % SHARDS
 
 
-@pytest.fixture
-def api_schema():
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-
-
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _keep_the_test_database_connection():
     # Requests go through the real WSGI handler, which closes database connections as a request
-    # ends; the test's connection holds its transaction, so keep it, as Django's test client does.
+    # starts and ends; the test's connection holds its transaction, so keep it, as Django's test
+    # client does (for the module: the schema is loaded before any test's database access).
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def api_schema():
+    # Loaded once a worker (building it costs half a second), not once a shard.
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
 @pytest.fixture
