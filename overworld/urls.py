@@ -5,12 +5,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from games import views as games_views
 from overworld.health import HealthView, ReadinessView
 from overworld.media import media_serve
 from overworld.routing import route
+from overworld.schema_view import SchemaView
 from users import legacy
 from users.forms import BrowsableAPILoginForm
 
@@ -42,7 +43,7 @@ urlpatterns = [
     path("api/journal/<int:entry_id>", games_views.JournalEntryView.as_view()),
     # The Azuma account API, at the exact paths its clients already use.
     path("", include("users.azuma")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     # The browsable API's log-in page, for developers: DRF's, with the API login's throttle and lockout.

@@ -60,3 +60,55 @@ def test_docs_assets_are_served_with_debug_off(client, settings):
     response = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
 
     assert response.status_code == 200
+
+
+@pytest.fixture
+def generations(monkeypatch):
+    """How many times the schema is generated: once a process, not once a request."""
+    from overworld.schema_view import SchemaView
+
+    calls = []
+    generate = SchemaView.generator_class.get_schema
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaView.generator_class, "get_schema", counted)
+    SchemaView.document = None
+    return calls
+
+
+def test_the_schema_is_generated_once_and_rendered_in_each_format(client, generations):
+    json_answer = client.get("/api/schema/?format=json")
+    yaml_answer = client.get("/api/schema/")
+    again = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert len(generations) == 1
+    assert json_answer.status_code == yaml_answer.status_code == again.status_code == 200
+    assert json_answer.content == again.content
+    assert json_answer.json()["info"]["title"] == "Overworld API"
+    assert json_answer["Content-Disposition"] == 'inline; filename="Overworld API.json"'
+    assert yaml_answer["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert yaml_answer["Content-Disposition"] == 'inline; filename="Overworld API.yaml"'
+    assert yaml_answer.content.startswith(b"openapi: 3.")
+
+
+def test_lang_and_version_in_the_query_neither_change_nor_regenerate_the_schema(client, generations):
+    plain = client.get("/api/schema/?format=json")
+    other = client.get("/api/schema/?format=json&lang=fr&version=9.9")
+
+    assert len(generations) == 1
+    assert other.content == plain.content
+    assert other.json()["info"]["version"] == "1.0.0"
+
+
+def test_a_changed_setting_regenerates_the_schema(client, generations, settings):
+    client.get("/api/schema/?format=json")
+    client.get("/api/schema/?format=json")
+    settings.FRONTEND_URL = "https://staging.example.com"  # any setting: the document may depend on them
+
+    answer = client.get("/api/schema/?format=json")
+
+    assert answer.status_code == 200
+    assert len(generations) == 2
