@@ -24,6 +24,8 @@ SCREENSHOTS_DIR = Path(settings.BASE_DIR) / "browser-screenshots"
 # Long enough for a slow CI machine, short enough that a broken flow fails fast.
 TIMEOUT_MS = 10_000
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# The same hosts as Chromium's proxy bypass list writes them (an IPv6 address in brackets).
+PROXY_BYPASS = ",".join(f"[{host}]" if ":" in host else host for host in sorted(LOOPBACK_HOSTS))
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -73,7 +75,7 @@ def context(browser, blocked_requests, dead_proxy) -> Iterator[BrowserContext]:
     # Off-machine requests go to the dead proxy and fail; loopback never goes through a proxy. (Routing
     # requests through Playwright would block them too, but turns the browser's cache off: the admin
     # test alone took 1.6 s longer.)
-    proxy = {"server": dead_proxy, "bypass": "127.0.0.1,localhost,[::1]"}
+    proxy = {"server": dead_proxy, "bypass": PROXY_BYPASS}
     context = browser.new_context(viewport={"width": 1200, "height": 860}, proxy=proxy)
     context.set_default_timeout(TIMEOUT_MS)
 
